@@ -1,0 +1,167 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+#
+# ringboot: `make` builds the agent, `make module` the kernel module,
+# `make check` runs every test suite, `make demo` shows it working.
+#
+# The build discovers its inputs, so adding a file never means editing this one:
+#   userspace/*.c            -> build/ringboot (main.c) + build/libringboot.a (the rest)
+#   tests/unit/test_*.c      -> build/tests/unit/test_*        (cmocka, TAP)
+#   tests/fuzz/fuzz_*.c      -> build/fuzz/fuzz_*              (libFuzzer, clang)
+#   tests/helpers/*.c        -> build/tests/helpers/*          (small test programs)
+#   tests/selftests/*.c      -> build/tests/selftests/*        (kselftest style, static)
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+CC      ?= gcc
+CLANG   ?= clang
+PKG_CONFIG ?= pkg-config
+BUILD   ?= build
+
+PKGS := liburing wolfssl libnl-3.0 libnl-genl-3.0 libnl-route-3.0 libcares
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+# Never -march=native: the QEMU guest's CPU lacks instructions the host has.
+WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
+CPPFLAGS += -D_GNU_SOURCE -DRINGBOOT_VERSION='"$(VERSION)"' -Iinclude -Iuserspace $(PKG_CFLAGS)
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
+LDFLAGS  += -pie -Wl,-z,relro,-z,now
+LDLIBS   += $(PKG_LIBS) -lm -lpthread
+
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+AGENT_SRCS := $(sort $(wildcard userspace/*.c))
+LIB_SRCS   := $(filter-out userspace/main.c,$(AGENT_SRCS))
+HDRS       := $(wildcard userspace/*.h include/uapi/linux/*.h)
+
+OBJ      := $(BUILD)/obj
+SAN_OBJ  := $(BUILD)/asan/obj
+FUZZ_OBJ := $(BUILD)/fuzz/obj
+
+LIB_OBJS      := $(LIB_SRCS:userspace/%.c=$(OBJ)/%.o)
+SAN_LIB_OBJS  := $(LIB_SRCS:userspace/%.c=$(SAN_OBJ)/%.o)
+FUZZ_LIB_OBJS := $(LIB_SRCS:userspace/%.c=$(FUZZ_OBJ)/%.o)
+
+UNIT_SRCS  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS  := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
+SAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/asan/tests/unit/%)
+FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
+HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
+SELFTEST_SRCS := $(sort $(wildcard tests/selftests/*.c))
+SELFTEST_BINS := $(SELFTEST_SRCS:tests/selftests/%.c=$(BUILD)/tests/selftests/%)
+
+# Kernel: the newest Debian kernel that has both headers (build/) and a bootable image.
+KVER ?= $(shell scripts/kernel-version)
+KDIR ?= /lib/modules/$(KVER)/build
+
+.PHONY: all agent module module-clean deps check check-unit check-asan check-fuzz check-lab \
+	check-vm fuzz demo clean tests helpers selftests install
+
+all: agent
+
+agent: $(BUILD)/ringboot
+
+$(BUILD)/ringboot: $(OBJ)/main.o $(BUILD)/libringboot.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/libringboot.a: $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(OBJ)/%.o: userspace/%.c $(HDRS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# --- sanitizer build (ASan + UBSan) of the library, used by the unit tests
+$(BUILD)/asan/libringboot.a: $(SAN_LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(SAN_OBJ)/%.o: userspace/%.c $(HDRS) Makefile
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) -O1 -g $(SAN_FLAGS) -c -o $@ $<
+
+# --- unit tests (cmocka)
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libringboot.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libringboot.a -lcmocka $(LDLIBS)
+
+$(BUILD)/asan/tests/unit/%: tests/unit/%.c $(BUILD)/asan/libringboot.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) -O1 -g $(SAN_FLAGS) -Itests/unit -o $@ $< \
+		$(BUILD)/asan/libringboot.a -lcmocka $(LDLIBS)
+
+# --- fuzz targets (libFuzzer needs clang)
+$(FUZZ_OBJ)/%.o: userspace/%.c $(HDRS) Makefile
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS) $(HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< \
+		$(FUZZ_LIB_OBJS) $(LDLIBS)
+
+# --- test helper programs and selftests (static: they also run in the VM)
+$(BUILD)/tests/helpers/%: tests/helpers/%.c $(BUILD)/libringboot.a $(HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libringboot.a $(LDLIBS)
+
+$(BUILD)/tests/selftests/%: tests/selftests/%.c $(HDRS) tests/selftests/ktap.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/selftests -o $@ $< $(PKG_LIBS) -lm -lpthread
+
+tests: $(UNIT_BINS) $(HELPER_BINS) $(SELFTEST_BINS) $(BUILD)/ringboot
+helpers: $(HELPER_BINS)
+selftests: $(SELFTEST_BINS)
+
+# --- kernel module, through the top-level Kbuild
+module:
+	@test -d "$(KDIR)" || { echo "module: no kernel build tree at '$(KDIR)' (run make deps)"; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+module-clean:
+	@test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
+
+deps:
+	@scripts/deps.sh
+
+# --- test suites
+check-unit: deps $(UNIT_BINS) $(BUILD)/ringboot
+	@tests/run-suite unit $(UNIT_BINS) $(sort $(wildcard tests/cli/*.t))
+
+check-asan: deps $(SAN_UNIT_BINS)
+	@tests/run-suite asan $(SAN_UNIT_BINS)
+
+check-fuzz: deps $(FUZZ_BINS)
+	@tests/run-suite fuzz tests/fuzz/run-short.t
+
+check-lab: deps tests
+	@tests/run-suite lab $(sort $(wildcard tests/lab/t/*.t))
+
+check-vm: deps tests module
+	@tests/run-suite vm tests/vm/suite.t
+
+check:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory all tests module $(SAN_UNIT_BINS) $(FUZZ_BINS)
+	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
+	@rc=0; \
+	 $(MAKE) --no-print-directory check-unit || rc=1; \
+	 $(MAKE) --no-print-directory check-asan || rc=1; \
+	 $(MAKE) --no-print-directory check-fuzz || rc=1; \
+	 $(MAKE) --no-print-directory check-lab || rc=1; \
+	 $(MAKE) --no-print-directory check-vm || rc=1; \
+	 tests/summarize $(BUILD)/results || rc=1; \
+	 exit $$rc
+
+fuzz: $(FUZZ_BINS)
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/run-short.t
+
+demo: deps all module
+	@scripts/demo
+
+clean: module-clean
+	rm -rf $(BUILD)

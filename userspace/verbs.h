@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The verb table. One line per verb: RB_VERB(name, function, summary).
+ * main.c expands it into the dispatch table and `ringboot help`.
+ * Each function lives in the file of its concern.
+ */
+RB_VERB("help", cmd_help, "list verbs, or show one verb's usage")
+RB_VERB("version", cmd_version, "print the version")
