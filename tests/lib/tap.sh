@@ -29,16 +29,19 @@ fail() { _tap_result 1 "$1"; }
 diag() { printf '%s\n' "$@" | sed 's/^/# /'; }
 
 # ok DESCRIPTION CMD [ARGS...]: ok when CMD exits 0; its output goes to diag on failure.
+# CMD runs in the current shell (not a subshell), so functions may set variables.
 ok() {
 	local desc=$1 out rc
 	shift
-	out=$("$@" 2>&1)
+	out=$(mktemp)
+	"$@" > "$out" 2>&1
 	rc=$?
 	_tap_result $rc "$desc"
 	if [ $rc -ne 0 ]; then
 		diag "command: $*" "exit status: $rc"
-		[ -n "$out" ] && diag "$out"
+		diag "$(cat "$out")"
 	fi
+	rm -f "$out"
 	return $rc
 }
 
@@ -46,10 +49,12 @@ ok() {
 nok() {
 	local desc=$1 out rc
 	shift
-	out=$("$@" 2>&1)
+	out=$(mktemp)
+	"$@" > "$out" 2>&1
 	rc=$?
 	if [ $rc -ne 0 ]; then _tap_result 0 "$desc"; else
-		_tap_result 1 "$desc"; diag "command unexpectedly succeeded: $*" "$out"; fi
+		_tap_result 1 "$desc"; diag "command unexpectedly succeeded: $*" "$(cat "$out")"; fi
+	rm -f "$out"
 	[ $rc -ne 0 ]
 }
 
