@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The parameter store on disk (docs/state.md): the saved layers, and the
+ * shell-sourceable env file for the rest of the handset's software.
+ *
+ * Saved format, one layer per line, fields separated by one space:
+ *   NAME KIND LINE FILE VALUE
+ * KIND is rb_origin_name(); FILE is "-" (none) or "=" + encoded name; VALUE is
+ * "=" + encoded value. Encoding: bytes <= 0x20, >= 0x7f and '%' as %XX, so a
+ * record is one line of printable ASCII whatever a settings file contained.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomicfile.h"
+#include "params.h"
+
+#define PARAMS_MAGIC "# ringboot parameters v1"
+#define PARAMS_FILE_MAX (64u << 20)
+
+static void put_enc(FILE *out, const char *s, size_t len)
+{
+	fputc('=', out);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c <= 0x20 || c >= 0x7f || c == '%')
+			fprintf(out, "%%%02X", c);
+		else
+			fputc(c, out);
+	}
+}
+
+static int save_to(const struct rb_params *p, FILE *out)
+{
+	struct rb_param_view v;
+
+	fprintf(out, "%s\n", PARAMS_MAGIC);
+	for (size_t i = 0; i < rb_params_count(p); i++) {
+		for (int r = 0; r < RB_RANKS; r++) {
+			if (!rb_params_layer_at(p, i, r, &v))
+				continue;
+			fprintf(out, "%s %s %u ", v.name, rb_origin_name(v.origin.kind),
+				v.origin.line);
+			if (v.origin.file)
+				put_enc(out, v.origin.file, strlen(v.origin.file));
+			else
+				fputc('-', out);
+			fputc(' ', out);
+			put_enc(out, v.value, v.value_len);
+			fputc('\n', out);
+		}
+	}
+	return ferror(out) ? -EIO : 0;
+}
+
+/* Write what fn prints into path atomically. */
+static int write_via(const struct rb_params *p, const char *path, mode_t mode,
+		     int (*fn)(const struct rb_params *, FILE *))
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&buf, &len);
+	int ret;
+
+	if (!mem)
+		return -errno;
+	ret = fn(p, mem);
+	if (fclose(mem) && !ret)
+		ret = -EIO;
+	if (!ret)
+		ret = rb_atomic_write(path, buf, len, mode);
+	free(buf);
+	return ret;
+}
+
+int rb_params_save(const struct rb_params *p, const char *path)
+{
+	return write_via(p, path, 0600, save_to);
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* Decode "=..." in place (the result is never longer). Returns length or -1. */
+static long decode(char *s)
+{
+	char *o = s;
+	const char *i = s + 1;
+
+	if (*s != '=')
+		return -1;
+	while (*i) {
+		if (*i == '%') {
+			int hi = hexval(i[1]), lo = hi < 0 ? -1 : hexval(i[2]);
+
+			if (lo < 0)
+				return -1;
+			*o++ = (char)(hi << 4 | lo);
+			i += 3;
+		} else {
+			*o++ = *i++;
+		}
+	}
+	*o = '\0';
+	return o - s;
+}
+
+/* Split line at single spaces into exactly n fields. */
+static bool split(char *line, char **f, int n)
+{
+	for (int k = 0; k < n; k++) {
+		f[k] = line;
+		line = strchr(line, ' ');
+		if (k == n - 1)
+			return line == NULL;
+		if (!line)
+			return false;
+		*line++ = '\0';
+	}
+	return false;
+}
+
+static int parse_line(struct rb_params *p, char *line)
+{
+	struct rb_origin o = { 0 };
+	char *f[5], *end;
+	unsigned long ln;
+	long vlen;
+
+	if (!split(line, f, 5))
+		return -EBADMSG;
+	o.kind = rb_origin_parse(f[1]);
+	errno = 0;
+	ln = strtoul(f[2], &end, 10);
+	if (o.kind == RB_ORIGIN_NONE || *end || errno || ln > 0xffffffffu)
+		return -EBADMSG;
+	o.line = (unsigned int)ln;
+	if (strcmp(f[3], "-")) {
+		if (decode(f[3]) < 0 || memchr(f[3], 0, strlen(f[3])) != f[3] + strlen(f[3]))
+			return -EBADMSG;
+		o.file = f[3];
+	}
+	vlen = decode(f[4]);
+	if (vlen < 0)
+		return -EBADMSG;
+	return rb_params_set(p, f[0], strlen(f[0]), f[4], (size_t)vlen, &o) < 0 ? -EBADMSG : 0;
+}
+
+static int merge(struct rb_params *dst, const struct rb_params *src)
+{
+	struct rb_param_view v;
+	int ret;
+
+	for (size_t i = 0; i < rb_params_count(src); i++) {
+		for (int r = 0; r < RB_RANKS; r++) {
+			if (!rb_params_layer_at(src, i, r, &v))
+				continue;
+			ret = rb_params_set(dst, v.name, strlen(v.name), v.value,
+					    v.value_len, &v.origin);
+			if (ret < 0)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+int rb_params_load(struct rb_params *p, const char *path)
+{
+	struct rb_params *tmp;
+	char *buf, *line, *next;
+	size_t len;
+	int ret;
+
+	ret = rb_read_file(path, PARAMS_FILE_MAX, &buf, &len);
+	if (ret)
+		return ret;
+	tmp = rb_params_new();
+	if (!tmp) {
+		free(buf);
+		return -ENOMEM;
+	}
+	if (memchr(buf, 0, len) || strncmp(buf, PARAMS_MAGIC "\n", sizeof(PARAMS_MAGIC))) {
+		ret = -EBADMSG;
+		goto out;
+	}
+	for (line = buf + sizeof(PARAMS_MAGIC); *line; line = next) {
+		next = strchr(line, '\n');
+		if (!next) {
+			ret = -EBADMSG;	/* a torn last record */
+			goto out;
+		}
+		*next++ = '\0';
+		ret = parse_line(tmp, line);
+		if (ret)
+			goto out;
+	}
+	ret = merge(p, tmp);
+out:
+	rb_params_free(tmp);
+	free(buf);
+	return ret;
+}
+
+int rb_params_format_env(const struct rb_params *p, FILE *out)
+{
+	struct rb_param_view v;
+
+	fputs("# ringboot parameters (generated; docs/state.md). Source with: . FILE\n", out);
+	for (size_t i = 0; i < rb_params_count(p); i++) {
+		if (!rb_params_at(p, i, &v))
+			continue;
+		/* The name was validated ([A-Z0-9_]) on entry; the prefix makes it
+		 * a shell identifier that cannot be PATH, IFS, LD_PRELOAD, ... */
+		fprintf(out, RB_ENV_PREFIX "%s='", v.name);
+		for (size_t k = 0; k < v.value_len; k++) {
+			if (v.value[k] == '\'')
+				fputs("'\\''", out);
+			else
+				fputc(v.value[k], out);
+		}
+		fputs("'\n", out);
+	}
+	return ferror(out) ? -EIO : 0;
+}
+
+int rb_params_write_env(const struct rb_params *p, const char *path)
+{
+	return write_via(p, path, 0644, rb_params_format_env);
+}
