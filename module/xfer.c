@@ -1,0 +1,453 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The DATA phase of one TFTP read transfer, in softirq: accept blocks in
+ * order into the ring, ACK once per window (RFC 7440 section 4; a window of 1
+ * is RFC 1350 lock-step), at the final short block, and at once on a gap;
+ * re-ACK on silence with bounded retries; hold the ACK when the ring has no
+ * room for the next window (back-pressure, released by the KICK ioctl).
+ */
+#include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/jiffies.h>
+#include <linux/ktime.h>
+#include <linux/skbuff.h>
+#include <linux/udp.h>
+
+#include "ringboot.h"
+
+/* What the receive path decided to send once the lock is dropped. */
+struct ringboot_xfer_out {
+	bool ack;
+	u16 block;
+	bool wake;
+	int event;
+	u64 rx_ns;	/* when the DATA that triggers the ACK came in */
+};
+
+static void ringboot_xfer_timer(struct timer_list *t);
+static void ringboot_xfer_event_work(struct work_struct *work);
+
+void ringboot_xfer_init(struct ringboot_session *s)
+{
+	s->state = RINGBOOT_STATE_IDLE;
+	s->blksize = RINGBOOT_BLKSIZE_DEFAULT;
+	s->windowsize = RINGBOOT_WINDOWSIZE_DEFAULT;
+	s->next_blk = 1;
+	s->rto = msecs_to_jiffies(RINGBOOT_TIMEOUT_MS_DEFAULT);
+	s->retries_max = RINGBOOT_RETRIES_DEFAULT;
+	s->stats.ta_min_ns = U64_MAX;
+	timer_setup(&s->timer, ringboot_xfer_timer, 0);
+	INIT_WORK(&s->event_work, ringboot_xfer_event_work);
+}
+
+static u64 ringboot_xfer_window_bytes(const struct ringboot_session *s)
+{
+	return (u64)s->blksize * s->windowsize;
+}
+
+/* Under rx_lock: (re)arm the retransmission timer for the ACK just sent. */
+static void ringboot_xfer_arm(struct ringboot_session *s)
+{
+	s->timer_armed = true;
+	mod_timer(&s->timer, jiffies + s->rto);
+}
+
+/* Under rx_lock: end the transfer; the event goes out from a work item. */
+static void ringboot_xfer_finish(struct ringboot_session *s, int err,
+				 struct ringboot_xfer_out *out)
+{
+	s->timer_armed = false;
+	s->held = false;
+	s->flags &= ~RINGBOOT_RING_F_NEED_KICK;
+	if (err) {
+		s->state = RINGBOOT_STATE_FAILED;
+		s->status = err;
+		s->flags |= RINGBOOT_RING_F_ERROR;
+		out->event = RINGBOOT_EVENT_FAILED;
+	} else {
+		s->state = RINGBOOT_STATE_DONE;
+		s->flags |= RINGBOOT_RING_F_EOF;
+		out->event = RINGBOOT_EVENT_DONE;
+	}
+	ringboot_ring_publish(s);
+	out->wake = true;
+}
+
+/* Under rx_lock: ACK the last in-order block; a new window starts after it. */
+static void ringboot_xfer_ack(struct ringboot_session *s,
+			      struct ringboot_xfer_out *out, bool again)
+{
+	s->acked_blk = s->next_blk - 1;
+	s->last_ack_at = jiffies;
+	out->ack = true;
+	out->block = (u16)s->acked_blk;	/* RFC 1350 block numbers wrap at 16 bits */
+	s->stats.acks++;
+	if (again)
+		s->stats.reacks++;
+}
+
+/* Outside rx_lock, still in BH + RCU: send, wake, announce. */
+static void ringboot_xfer_flush(struct ringboot_session *s,
+				struct ringboot_xfer_out *out)
+{
+	if (out->ack) {
+		ringboot_socket_send_ack(s, out->block);
+		if (out->rx_ns) {
+			u64 ta = ktime_get_ns() - out->rx_ns;
+
+			spin_lock(&s->rx_lock);
+			s->stats.ta_count++;
+			s->stats.ta_sum_ns += ta;
+			s->stats.ta_min_ns = min(s->stats.ta_min_ns, ta);
+			s->stats.ta_max_ns = max(s->stats.ta_max_ns, ta);
+			spin_unlock(&s->rx_lock);
+		}
+	}
+	if (out->wake)
+		ringboot_ring_wake(s);
+	if (out->event) {
+		spin_lock(&s->rx_lock);
+		if (!s->dead) {
+			s->event = out->event;
+			schedule_work(&s->event_work);
+		}
+		spin_unlock(&s->rx_lock);
+	}
+}
+
+static bool ringboot_xfer_from_peer(struct ringboot_session *s,
+				    const struct sk_buff *skb)
+{
+	if (s->family == AF_INET)
+		return skb->protocol == htons(ETH_P_IP) &&
+		       ip_hdr(skb)->saddr == s->peer.v4;
+	return skb->protocol == htons(ETH_P_IPV6) &&
+	       ipv6_addr_equal(&ipv6_hdr(skb)->saddr, &s->peer.v6);
+}
+
+static void ringboot_xfer_latch_local(struct ringboot_session *s,
+				      const struct sk_buff *skb)
+{
+	if (s->family == AF_INET)
+		s->local.v4 = ip_hdr(skb)->daddr;
+	else
+		s->local.v6 = ipv6_hdr(skb)->daddr;
+}
+
+/* Under rx_lock: the next block in order, @len payload bytes. */
+static void ringboot_xfer_accept(struct ringboot_session *s,
+				 const struct sk_buff *skb, u32 len,
+				 struct ringboot_xfer_out *out)
+{
+	u64 used = s->prod - ringboot_ring_cons(s);
+
+	/*
+	 * Unreachable while ACKs wait for room for a whole window; kept so
+	 * that no sequence of packets can overwrite unread bytes.
+	 */
+	if (len > s->size - used)
+		return;
+	ringboot_ring_put_skb(s, skb, sizeof(struct udphdr) +
+			      sizeof(struct ringboot_tftp_hdr), len);
+	s->next_blk++;
+	s->retries = 0;
+	s->last_progress = jiffies;
+	s->stats.blocks++;
+	s->stats.bytes += len;
+	if (s->state == RINGBOOT_STATE_ATTACHED) {
+		s->state = RINGBOOT_STATE_DATA;
+		s->flags |= RINGBOOT_RING_F_STARTED;
+	}
+	if (s->tsize && s->prod > s->tsize) {
+		/* RFC 2349: the server announced less than it sends. */
+		ringboot_xfer_finish(s, -EFBIG, out);
+		return;
+	}
+	if (len < s->blksize) {
+		/* RFC 1350 section 6: a short block ends the transfer. */
+		ringboot_xfer_ack(s, out, false);
+		ringboot_xfer_finish(s, 0, out);
+		return;
+	}
+	ringboot_ring_publish(s);
+	if (s->next_blk - 1 - s->acked_blk < s->windowsize)
+		return;
+
+	/* Window end (RFC 7440 section 4): ACK if the next window fits. */
+	used = s->prod - ringboot_ring_cons(s);
+	if (s->size - used < ringboot_xfer_window_bytes(s)) {
+		s->held = true;
+		s->timer_armed = false;
+		s->flags |= RINGBOOT_RING_F_NEED_KICK;
+		s->stats.held_acks++;
+		ringboot_ring_publish(s);
+		out->wake = true;
+		return;
+	}
+	ringboot_xfer_ack(s, out, false);
+	ringboot_xfer_arm(s);
+	out->wake = used >= s->watermark;
+}
+
+/*
+ * Under rx_lock: a block other than the next one. Re-ACK the last in-order
+ * block, but at most once per gap (or per duplicate burst) and retransmit
+ * interval, so a burst cannot start a Sorcerer's Apprentice exchange.
+ */
+static void ringboot_xfer_other(struct ringboot_session *s, u16 block,
+				struct ringboot_xfer_out *out)
+{
+	s16 delta = (s16)(block - (u16)s->next_blk);
+	unsigned long gap = max_t(unsigned long, s->rto / 4, 1);
+
+	if (delta < 0)
+		s->stats.duplicates++;
+	else
+		s->stats.out_of_order++;
+	if (s->held || s->state == RINGBOOT_STATE_FAILED)
+		return;
+	/* Further than a window ahead is not a loss: a hostile or stale TID. */
+	if (delta > 0 && delta > s->windowsize)
+		return;
+	/*
+	 * A duplicate right after an ACK crossed it in flight; one the server
+	 * retransmitted (our ACK was lost) comes after its timeout.
+	 */
+	if (delta < 0 && time_before(jiffies, s->last_ack_at + gap))
+		return;
+	if (delta > 0 && s->gap_acked_for == s->next_blk &&
+	    time_before(jiffies, s->last_ack_at + gap))
+		return;
+	s->gap_acked_for = s->next_blk;
+	ringboot_xfer_ack(s, out, true);
+	if (s->state == RINGBOOT_STATE_DATA || s->state == RINGBOOT_STATE_ATTACHED)
+		ringboot_xfer_arm(s);
+}
+
+/*
+ * Under rx_lock: a DATA packet from the server's address. Returns 1 to hand
+ * the packet to the user's socket (a stray TID), 0 when it was consumed.
+ */
+static int ringboot_xfer_data(struct ringboot_session *s,
+			      const struct sk_buff *skb, __be16 sport,
+			      const struct ringboot_tftp_hdr *th, u32 len,
+			      struct ringboot_xfer_out *out)
+{
+	u16 block = ntohs(th->block);
+
+	if (!s->peer_port) {
+		/* RFC 1350 section 4: DATA 1 from the server picks its TID. */
+		if (block != 1 || s->state != RINGBOOT_STATE_ATTACHED ||
+		    len > s->blksize)
+			return 1;
+		s->peer_port = sport;
+	} else if (sport != s->peer_port) {
+		return 1;	/* another TID: user space answers ERROR 5 */
+	}
+	if (len > s->blksize) {
+		s->stats.malformed++;
+		return 0;
+	}
+	/* ACKs leave from the address the server sent to. */
+	if (s->family == AF_INET ? !s->local.v4 : ipv6_addr_any(&s->local.v6))
+		ringboot_xfer_latch_local(s, skb);
+
+	if (block == (u16)s->next_blk && !s->held &&
+	    (s->state == RINGBOOT_STATE_ATTACHED || s->state == RINGBOOT_STATE_DATA)) {
+		ringboot_xfer_accept(s, skb, len, out);
+		if (out->ack)
+			out->rx_ns = ktime_get_ns();
+		return 0;
+	}
+	ringboot_xfer_other(s, block, out);
+	return 0;
+}
+
+int ringboot_xfer_rcv(struct ringboot_session *s, struct sk_buff *skb)
+{
+	struct ringboot_xfer_out out = {};
+	struct ringboot_tftp_hdr buf;
+	const struct ringboot_tftp_hdr *th;
+	u64 rx_ns = ktime_get_ns();
+	__be16 sport;
+	u32 len;
+	int ret = 1;
+
+	/* skb->data is the UDP header; 6.1 no longer drops short datagrams. */
+	if (skb->len < sizeof(struct udphdr))
+		return 1;
+	len = skb->len - sizeof(struct udphdr);
+	sport = udp_hdr(skb)->source;
+
+	spin_lock(&s->rx_lock);
+	if (s->dead || s->state == RINGBOOT_STATE_IDLE ||
+	    !ringboot_xfer_from_peer(s, skb))
+		goto pass;
+	th = skb_header_pointer(skb, sizeof(struct udphdr),
+				min_t(u32, len, sizeof(buf)), &buf);
+	if (len < sizeof(buf) || !th) {
+		/* Truncated: from the TID it is garbage, else it is a stray. */
+		if (s->peer_port && sport == s->peer_port) {
+			s->stats.malformed++;
+			ret = 0;
+		}
+		goto pass;
+	}
+	if (th->opcode == htons(RINGBOOT_TFTP_DATA)) {
+		ret = ringboot_xfer_data(s, skb, sport, th,
+					 len - sizeof(buf), &out);
+	} else if (th->opcode == htons(RINGBOOT_TFTP_ERROR) && s->peer_port &&
+		   sport == s->peer_port &&
+		   (s->state == RINGBOOT_STATE_DATA ||
+		    s->state == RINGBOOT_STATE_ATTACHED)) {
+		/* The server gave up: fail, and let user space read why. */
+		ringboot_xfer_finish(s, -EREMOTEIO, &out);
+	}
+pass:
+	if (ret)
+		s->stats.passed++;
+	spin_unlock(&s->rx_lock);
+	if (out.rx_ns)
+		out.rx_ns = rx_ns;
+	ringboot_xfer_flush(s, &out);
+	if (!ret)
+		consume_skb(skb);
+	return ret;
+}
+
+/*
+ * The RTO timer: silence since the last ACK. Re-send the ACK of the last
+ * in-order block (RFC 7440 section 4), up to retries_max times, then fail.
+ */
+static void ringboot_xfer_timer(struct timer_list *t)
+{
+	struct ringboot_session *s = from_timer(s, t, timer);
+	struct ringboot_xfer_out out = {};
+
+	rcu_read_lock();
+	spin_lock(&s->rx_lock);
+	if (s->dead || !s->timer_armed || s->held ||
+	    (s->state != RINGBOOT_STATE_DATA && s->state != RINGBOOT_STATE_ATTACHED))
+		goto unlock;
+	if (time_before(jiffies, s->last_progress + s->rto)) {
+		/* Blocks are still arriving mid-window: wait from the last one. */
+		mod_timer(&s->timer, s->last_progress + s->rto);
+		goto unlock;
+	}
+	s->stats.timeouts++;
+	if (++s->retries > s->retries_max) {
+		ringboot_xfer_finish(s, -ETIMEDOUT, &out);
+		goto unlock;
+	}
+	ringboot_xfer_ack(s, &out, true);
+	ringboot_xfer_arm(s);
+unlock:
+	spin_unlock(&s->rx_lock);
+	ringboot_xfer_flush(s, &out);
+	rcu_read_unlock();
+}
+
+static void ringboot_xfer_event_work(struct work_struct *work)
+{
+	struct ringboot_session *s = container_of(work, struct ringboot_session,
+						  event_work);
+	int event;
+
+	spin_lock_bh(&s->rx_lock);
+	event = s->event;
+	s->event = 0;
+	spin_unlock_bh(&s->rx_lock);
+	if (event)
+		ringboot_netlink_event(s, event);
+}
+
+/* Process context, s->lock held: run @out with BH off, as softirq would. */
+static void ringboot_xfer_flush_bh(struct ringboot_session *s,
+				   struct ringboot_xfer_out *out)
+{
+	local_bh_disable();
+	rcu_read_lock();
+	ringboot_xfer_flush(s, out);
+	rcu_read_unlock();
+	local_bh_enable();
+}
+
+/*
+ * RFC 2347: the OACK fixed the options and the server's TID. Called before
+ * user space sends ACK 0; the timer then covers a lost ACK 0.
+ */
+int ringboot_xfer_set(struct ringboot_session *s, __be16 port, u16 blksize,
+		      u16 windowsize, u64 tsize)
+{
+	int ret = -EBUSY;
+
+	spin_lock_bh(&s->rx_lock);
+	if (s->state != RINGBOOT_STATE_ATTACHED || s->next_blk != 1)
+		goto out;
+	ret = -ENOSPC;
+	if ((u64)blksize * windowsize > s->size)
+		goto out;
+	s->peer_port = port;
+	s->blksize = blksize;
+	s->windowsize = windowsize;
+	s->tsize = tsize;
+	s->hdr->blksize = blksize;
+	s->hdr->windowsize = windowsize;
+	s->hdr->tsize = tsize;
+	s->acked_blk = 0;
+	s->last_ack_at = jiffies;
+	s->last_progress = jiffies;
+	ringboot_xfer_arm(s);
+	ret = 0;
+out:
+	spin_unlock_bh(&s->rx_lock);
+	return ret;
+}
+
+void ringboot_xfer_fail(struct ringboot_session *s, int err)
+{
+	struct ringboot_xfer_out out = {};
+
+	spin_lock_bh(&s->rx_lock);
+	if (s->state != RINGBOOT_STATE_DONE && s->state != RINGBOOT_STATE_FAILED)
+		ringboot_xfer_finish(s, err, &out);
+	spin_unlock_bh(&s->rx_lock);
+	ringboot_xfer_flush_bh(s, &out);
+}
+
+/* The consumer released space: send the held window ACK if it fits now. */
+int ringboot_xfer_kick(struct ringboot_session *s)
+{
+	struct ringboot_xfer_out out = {};
+	int ret = 0;
+
+	spin_lock_bh(&s->rx_lock);
+	if (!s->held || s->dead)
+		goto unlock;
+	if (s->size - (s->prod - ringboot_ring_cons(s)) <
+	    ringboot_xfer_window_bytes(s)) {
+		ret = -EAGAIN;
+		goto unlock;
+	}
+	s->held = false;
+	s->flags &= ~RINGBOOT_RING_F_NEED_KICK;
+	ringboot_ring_publish(s);
+	s->last_progress = jiffies;
+	ringboot_xfer_ack(s, &out, false);
+	ringboot_xfer_arm(s);
+unlock:
+	spin_unlock_bh(&s->rx_lock);
+	ringboot_xfer_flush_bh(s, &out);
+	return ret;
+}
+
+/* Release: no timer, no work, no event after this returns. Sleeps. */
+void ringboot_xfer_stop(struct ringboot_session *s)
+{
+	spin_lock_bh(&s->rx_lock);
+	s->dead = true;
+	s->timer_armed = false;
+	spin_unlock_bh(&s->rx_lock);
+	timer_shutdown_sync(&s->timer);
+	cancel_work_sync(&s->event_work);
+}
