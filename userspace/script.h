@@ -70,7 +70,11 @@ struct rb_script {
 	struct rb_script_warning *warnings;
 	size_t nwarnings;		/* kept (at most RB_SCRIPT_MAX_WARNINGS) */
 	size_t warnings_dropped;	/* beyond the cap */
-	unsigned long lines;		/* lines looked at, over the chain */
+	unsigned long lines;		/* lines executed (not skipped by GOTO), over the chain */
+
+	/* private: the value being built (substitution) */
+	char *scratch;
+	size_t scratch_cap;
 };
 
 /* Zero s, allocate its result store. */
@@ -89,6 +93,11 @@ int rb_script_run(struct rb_script *s, const char *name, const char *data, size_
  * set it (an APPNAME in s->vars does not count).
  */
 const char *rb_script_appname(const struct rb_script *s);
+
+/* Record a warning (used by callers that check values, e.g. config.c). */
+__attribute__((format(printf, 4, 5)))
+void rb_script_warn(struct rb_script *s, const char *file, unsigned int line,
+		    const char *fmt, ...);
 
 /*
  * Copy every SET of the run into p with origin kind (RB_ORIGIN_FILE for

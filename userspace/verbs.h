@@ -6,3 +6,5 @@
  */
 RB_VERB("help", cmd_help, "list verbs, or show one verb's usage")
 RB_VERB("version", cmd_version, "print the version")
+RB_VERB("script", cmd_script, "interpret an upgrade script or settings file offline")
+RB_VERB("sson", cmd_sson, "parse a DHCP option 242/176 string")
