@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * A/B slots: the state record's life cycle, the update lock, confirmation,
+ * the boot-try counter and rollback, and the commit hook (docs/commit.md).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/sha256.h>
+
+#include "atomicfile.h"
+#include "log.h"
+#include "slots.h"
+
+extern char **environ;
+
+__attribute__((format(printf, 3, 4)))
+static int fail(struct rb_slots *s, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(s->why, sizeof(s->why), fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+void rb_fault_init(struct rb_fault *f)
+{
+	const char *env = getenv("RINGBOOT_FAULT");
+	const char *colon = env ? strchr(env, ':') : NULL;
+	char *end;
+
+	memset(f, 0, sizeof(*f));
+	if (!colon || (size_t)(colon - env) >= sizeof(f->kind))
+		return;
+	memcpy(f->kind, env, (size_t)(colon - env));
+	f->at = strtol(colon + 1, &end, 10);
+	if (*end || f->at <= 0)
+		f->kind[0] = '\0';
+}
+
+void rb_fault_point(struct rb_fault *f, const char *kind)
+{
+	if (!f->kind[0] || strcmp(f->kind, kind))
+		return;
+	if (++f->seen == f->at) {
+		/* The crash tests want the harshest stop: no atexit, no flush. */
+		raise(SIGKILL);
+	}
+}
+
+static int path_in(char *out, size_t cap, const char *dir, const char *name)
+{
+	int n = snprintf(out, cap, "%s/%s", dir, name);
+
+	return n < 0 || (size_t)n >= cap ? -ENAMETOOLONG : 0;
+}
+
+int rb_slots_init(struct rb_slots *s, const struct rb_slots_cfg *cfg)
+{
+	int err;
+
+	memset(s, 0, sizeof(*s));
+	s->cfg = *cfg;
+	s->lock_fd = -1;
+	s->rec.active = -1;
+	if (!s->cfg.max_tries)
+		s->cfg.max_tries = RB_SLOTS_DEFAULT_TRIES;
+	rb_fault_init(&s->fault);
+	if (!cfg->state_dir || strlen(cfg->state_dir) >= sizeof(s->dir))
+		return fail(s, -EINVAL, "no usable state directory");
+	memcpy(s->dir, cfg->state_dir, strlen(cfg->state_dir) + 1);
+	err = path_in(s->rec_path, sizeof(s->rec_path), s->dir, RB_SLOTS_RECORD);
+	for (int i = 0; i < 2 && !err; i++) {
+		if (cfg->dev[i] && cfg->dev[i][0]) {
+			if (strlen(cfg->dev[i]) >= sizeof(s->dev[i]))
+				err = -ENAMETOOLONG;
+			else
+				memcpy(s->dev[i], cfg->dev[i], strlen(cfg->dev[i]) + 1);
+		} else {
+			err = path_in(s->dev[i], sizeof(s->dev[i]), s->dir, i ? "slot-b" : "slot-a");
+		}
+	}
+	return err ? fail(s, err, "state directory path too long") : 0;
+}
+
+int rb_slots_lock(struct rb_slots *s, bool wait)
+{
+	char path[4096];
+	int err;
+
+	err = rb_mkdir_p(s->dir, 0755);
+	if (err)
+		return fail(s, err, "cannot create state directory '%s': %s", s->dir, strerror(-err));
+	err = path_in(path, sizeof(path), s->dir, RB_SLOTS_LOCK);
+	if (err)
+		return fail(s, err, "lock path too long");
+	s->lock_fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (s->lock_fd < 0)
+		return fail(s, -errno, "cannot open '%s': %s", path, strerror(errno));
+	/* flock is released by the kernel when the holder dies, even by SIGKILL. */
+	while (flock(s->lock_fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+		if (errno == EINTR)
+			continue;
+		err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		close(s->lock_fd);
+		s->lock_fd = -1;
+		return fail(s, err, "another ringboot is updating the slots in '%s'", s->dir);
+	}
+	return 0;
+}
+
+void rb_slots_unlock(struct rb_slots *s)
+{
+	if (s->lock_fd >= 0)
+		close(s->lock_fd);
+	s->lock_fd = -1;
+}
+
+int rb_slots_load(struct rb_slots *s)
+{
+	char why[256];
+	char *buf;
+	size_t len;
+	int err;
+
+	err = rb_read_file(s->rec_path, RB_SLOTS_RECORD_MAX, &buf, &len);
+	if (err == -ENOENT) {
+		memset(&s->rec, 0, sizeof(s->rec));
+		s->rec.active = -1;
+		return 0;
+	}
+	if (err)
+		return fail(s, err, "cannot read '%s': %s", s->rec_path, strerror(-err));
+	err = rb_slots_rec_parse(buf, len, &s->rec, why, sizeof(why));
+	free(buf);
+	if (err)
+		return fail(s, err, "slot record '%s' is damaged: %s", s->rec_path, why);
+	return 0;
+}
+
+int rb_slots_save(struct rb_slots *s)
+{
+	struct rb_atomic a;
+	char buf[RB_SLOTS_RECORD_MAX];
+	int n, err;
+
+	s->rec.generation++;
+	n = rb_slots_rec_format(&s->rec, buf, sizeof(buf));
+	if (n < 0)
+		return fail(s, n, "cannot format the slot record");
+	err = rb_atomic_open(&a, s->rec_path, 0644);
+	if (err)
+		return fail(s, err, "cannot write '%s': %s", s->rec_path, strerror(-err));
+	rb_fault_point(&s->fault, "write");
+	err = rb_write_all(a.fd, buf, (size_t)n);
+	if (!err) {
+		/* Split out the data fsync so the fault points bracket it. */
+		rb_fault_point(&s->fault, "fsync");
+		if (fsync(a.fd) < 0)
+			err = -errno;
+	}
+	if (err) {
+		rb_atomic_abort(&a);
+		return fail(s, err, "cannot write '%s': %s", s->rec_path, strerror(-err));
+	}
+	rb_fault_point(&s->fault, "rename");
+	err = rb_atomic_commit(&a);
+	if (err)
+		return fail(s, err, "cannot replace '%s': %s", s->rec_path, strerror(-err));
+	return 0;
+}
+
+bool rb_slots_active_is(const struct rb_slots *s, const char *name, const uint8_t *digest)
+{
+	const struct rb_slot_info *si;
+
+	if (s->rec.active < 0)
+		return false;
+	si = &s->rec.slot[s->rec.active];
+	return si->state == RB_SLOT_GOOD && !strcmp(si->name, name) &&
+	       (!digest || !memcmp(si->digest, digest, sizeof(si->digest)));
+}
+
+int rb_slots_mark_good(struct rb_slots *s)
+{
+	int err;
+
+	if (s->rec.active < 0)
+		return fail(s, -ENOENT, "no active image to mark good");
+	if (!s->rec.pending)
+		return 0;	/* already confirmed: nothing to write */
+	s->rec.pending = false;
+	s->rec.tries = 0;
+	err = rb_slots_save(s);
+	if (!err && s->cfg.hook)
+		err = rb_slots_run_hook(s, s->rec.active, "good");
+	return err;
+}
+
+int rb_slots_count_boot(struct rb_slots *s, bool *rolled_back)
+{
+	int cur = s->rec.active, other = 1 - cur;
+	int err;
+
+	*rolled_back = false;
+	if (cur < 0 || !s->rec.pending)
+		return 0;
+	if (s->rec.tries < s->cfg.max_tries) {
+		s->rec.tries++;
+		return rb_slots_save(s);
+	}
+	if (s->rec.slot[other].state != RB_SLOT_GOOD) {
+		rb_warn("image in slot %c unconfirmed after %u boots, but slot %c holds no good "
+			"image to roll back to", rb_slot_letter(cur), s->rec.tries,
+			rb_slot_letter(other));
+		return 0;
+	}
+	/* Roll back: the old image is active and confirmed again. */
+	s->rec.slot[cur].state = RB_SLOT_BAD;
+	s->rec.active = other;
+	s->rec.pending = false;
+	s->rec.tries = 0;
+	err = rb_slots_save(s);
+	if (err)
+		return err;
+	*rolled_back = true;
+	return s->cfg.hook ? rb_slots_run_hook(s, other, "rollback") : 0;
+}
+
+int rb_slots_run_hook(struct rb_slots *s, int slot, const char *event)
+{
+	const struct rb_slot_info *si = &s->rec.slot[slot];
+	char ev[64], sl[32], dev[4200], name[200], ver[100], dir[4200];
+	char letter[2] = { rb_slot_letter(slot), '\0' };
+	char *argv[] = { (char *)s->cfg.hook, letter, s->dev[slot], NULL };
+	char *envp[64];
+	size_t n = 0;
+	pid_t pid;
+	int status, err;
+
+	snprintf(ev, sizeof(ev), "RINGBOOT_EVENT=%s", event);
+	snprintf(sl, sizeof(sl), "RINGBOOT_SLOT=%c", rb_slot_letter(slot));
+	snprintf(dev, sizeof(dev), "RINGBOOT_DEVICE=%s", s->dev[slot]);
+	snprintf(name, sizeof(name), "RINGBOOT_IMAGE_NAME=%s", si->name);
+	snprintf(ver, sizeof(ver), "RINGBOOT_IMAGE_VERSION=%s", si->version);
+	snprintf(dir, sizeof(dir), "RINGBOOT_STATE_DIR=%s", s->dir);
+	/* The hook gets PATH and our variables, not the rest of our environment. */
+	for (char **e = environ; *e && n < 56; e++)
+		if (!strncmp(*e, "PATH=", 5) || !strncmp(*e, "RINGBOOT_TOP=", 13))
+			envp[n++] = *e;
+	envp[n++] = ev;
+	envp[n++] = sl;
+	envp[n++] = dev;
+	envp[n++] = name;
+	envp[n++] = ver;
+	envp[n++] = dir;
+	envp[n] = NULL;
+	err = posix_spawn(&pid, s->cfg.hook, NULL, NULL, argv, envp);
+	if (err)
+		return fail(s, -err, "cannot run commit hook '%s': %s", s->cfg.hook, strerror(err));
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR)
+			return fail(s, -errno, "waiting for the commit hook: %s", strerror(errno));
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return fail(s, -ECANCELED, "commit hook '%s' failed (%s %d) for slot %c",
+			    s->cfg.hook, WIFEXITED(status) ? "exit" : "signal",
+			    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
+			    rb_slot_letter(slot));
+	return 0;
+}
+
+int rb_slots_hash(struct rb_slots *s, int slot, uint64_t size, uint8_t digest[32])
+{
+	enum { CHUNK = 1 << 20 };
+	wc_Sha256 sha;
+	uint64_t left = size;
+	uint8_t *buf;
+	int fd, err = 0;
+
+	/* O_DIRECT where the file system allows it, so the read-back sees the medium. */
+	fd = open(s->dev[slot], O_RDONLY | O_CLOEXEC | O_DIRECT);
+	if (fd < 0 && errno == EINVAL)
+		fd = open(s->dev[slot], O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return fail(s, -errno, "cannot open slot %c '%s': %s", rb_slot_letter(slot),
+			    s->dev[slot], strerror(errno));
+	if (posix_memalign((void **)&buf, 4096, CHUNK)) {
+		close(fd);
+		return fail(s, -ENOMEM, "out of memory");
+	}
+	wc_InitSha256(&sha);
+	while (left && !err) {
+		/* Aligned length for O_DIRECT; only the slot's bytes are hashed. */
+		ssize_t got = read(fd, buf, CHUNK);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0)
+			err = fail(s, -errno, "cannot read slot %c: %s", rb_slot_letter(slot),
+				   strerror(errno));
+		else if (got == 0)
+			err = fail(s, -ENODATA, "slot %c is shorter than its recorded size",
+				   rb_slot_letter(slot));
+		else {
+			size_t use = (uint64_t)got < left ? (size_t)got : (size_t)left;
+
+			wc_Sha256Update(&sha, buf, (word32)use);
+			left -= use;
+		}
+	}
+	if (!err)
+		wc_Sha256Final(&sha, digest);
+	wc_Sha256Free(&sha);
+	free(buf);
+	close(fd);
+	return err;
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * A/B slots and their state record (docs/commit.md).
+ *
+ * Two slots, a and b, each a file in the state directory or a block device
+ * named in the configuration, and one small text record that says which slot
+ * is active, what each slot holds, whether the active image still awaits
+ * `ringboot mark-good`, and how many boots it has been tried. The record is
+ * only ever replaced whole (atomicfile.h), so a crash leaves the old record or
+ * the new one; the slot being written is marked invalid in the record before
+ * its first byte changes, so a torn slot is never taken for a good one.
+ */
+#ifndef RINGBOOT_SLOTS_H
+#define RINGBOOT_SLOTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image.h"
+
+#define RB_SLOTS_RECORD		"slots.state"
+#define RB_SLOTS_LOCK		"slots.lock"
+#define RB_SLOTS_DEFAULT_TRIES	3
+#define RB_SLOTS_RECORD_MAX	4096
+
+enum rb_slot_state {
+	RB_SLOT_EMPTY,		/* never written */
+	RB_SLOT_INVALID,	/* being written, torn, or a refused image: never boot it */
+	RB_SLOT_GOOD,		/* complete, digest checked after fdatasync */
+	RB_SLOT_BAD,		/* was good, rolled back after unconfirmed boots */
+};
+
+struct rb_slot_info {
+	enum rb_slot_state state;
+	char name[RB_IMG_NAME_LEN];
+	char version[RB_IMG_VERSION_LEN];
+	uint8_t digest[RB_IMG_DIGEST_LEN];
+	uint64_t size;
+	bool insecure;		/* unsigned image accepted with --insecure-unsigned */
+};
+
+struct rb_slots_rec {
+	uint64_t generation;	/* +1 on every save */
+	int active;		/* 0 (a), 1 (b), -1: none yet */
+	bool pending;		/* active image not yet marked good */
+	unsigned tries;		/* boots of the pending image so far */
+	struct rb_slot_info slot[2];
+};
+
+struct rb_slots_cfg {
+	const char *state_dir;
+	const char *dev[2];	/* NULL: <state_dir>/slot-a, slot-b */
+	const char *hook;	/* commit hook executable, NULL: none */
+	unsigned max_tries;	/* 0: RB_SLOTS_DEFAULT_TRIES */
+};
+
+/*
+ * Fault injection for the crash tests: RINGBOOT_FAULT=KIND:N makes the
+ * process SIGKILL itself right before its Nth operation of KIND, where KIND
+ * is write (a slot or record write), fsync (fdatasync of a slot, fsync of a
+ * record), rename (the record replacement) or hook (after the record flip,
+ * before the commit hook).
+ */
+struct rb_fault {
+	char kind[16];
+	long at;
+	long seen;
+};
+
+struct rb_slots {
+	struct rb_slots_cfg cfg;
+	char dir[4096];
+	char rec_path[4096];
+	char dev[2][4096];
+	int lock_fd;
+	struct rb_slots_rec rec;
+	struct rb_fault fault;
+	char why[512];		/* message of the last failure */
+};
+
+int rb_slots_init(struct rb_slots *s, const struct rb_slots_cfg *cfg);
+/* Take the update lock (flock on slots.lock). wait=false: -EBUSY if held. */
+int rb_slots_lock(struct rb_slots *s, bool wait);
+void rb_slots_unlock(struct rb_slots *s);
+/* Read the record; a missing record is an empty one (no active slot). */
+int rb_slots_load(struct rb_slots *s);
+/* Replace the record atomically (generation +1). */
+int rb_slots_save(struct rb_slots *s);
+
+static inline int rb_slots_inactive(const struct rb_slots *s)
+{
+	return s->rec.active == 0 ? 1 : 0;
+}
+
+char rb_slot_letter(int slot);
+const char *rb_slot_state_name(enum rb_slot_state st);
+/* Is the active image the one named name (and, if digest is not NULL, with that digest)? */
+bool rb_slots_active_is(const struct rb_slots *s, const char *name, const uint8_t *digest);
+
+/* Confirm the running (active, pending) image. */
+int rb_slots_mark_good(struct rb_slots *s);
+/*
+ * Count one boot of the active image. A pending image booted more than
+ * max_tries times without mark-good is rolled back to the other slot when
+ * that one is good (*rolled_back set); the hook is told.
+ */
+int rb_slots_count_boot(struct rb_slots *s, bool *rolled_back);
+/* Run the commit hook: HOOK SLOT DEVICE, with RINGBOOT_EVENT etc. in the environment. */
+int rb_slots_run_hook(struct rb_slots *s, int slot, const char *event);
+/* SHA-256 of the first size bytes of a slot, read back from the device. */
+int rb_slots_hash(struct rb_slots *s, int slot, uint64_t size, uint8_t digest[32]);
+
+/* The record's text form, for the parser's fuzz target and tests. */
+int rb_slots_rec_parse(const char *buf, size_t len, struct rb_slots_rec *rec,
+		       char *why, size_t whylen);
+int rb_slots_rec_format(const struct rb_slots_rec *rec, char *buf, size_t cap);
+
+/*
+ * Command-line options shared by the verbs that touch slots (slots_cmd.c):
+ * --slot-a DEV --slot-b DEV --hook PROG --max-tries N --keys DIR --model M
+ * (repeatable) --hw H --read-back --insecure-unsigned --name APPNAME.
+ */
+#define RB_SLOT_MODELS_MAX 8
+struct rb_slot_opts {
+	struct rb_slots_cfg cfg;
+	const char *keys_dir;
+	const char *models[RB_SLOT_MODELS_MAX];
+	size_t nmodels;
+	const char *hw;
+	const char *name;
+	bool readback;
+	bool insecure;
+};
+
+enum {
+	RB_OPT_SLOT_A = 0x1100,
+	RB_OPT_SLOT_B,
+	RB_OPT_HOOK,
+	RB_OPT_MAX_TRIES,
+	RB_OPT_KEYS,
+	RB_OPT_MODEL,
+	RB_OPT_HW,
+	RB_OPT_NAME,
+	RB_OPT_READBACK,
+	RB_OPT_INSECURE,
+};
+#define RB_SLOT_LONGOPTS                                                       \
+	{ "slot-a", required_argument, NULL, RB_OPT_SLOT_A },                  \
+	{ "slot-b", required_argument, NULL, RB_OPT_SLOT_B },                  \
+	{ "hook", required_argument, NULL, RB_OPT_HOOK },                      \
+	{ "max-tries", required_argument, NULL, RB_OPT_MAX_TRIES },            \
+	{ "keys", required_argument, NULL, RB_OPT_KEYS },                      \
+	{ "model", required_argument, NULL, RB_OPT_MODEL },                    \
+	{ "hw", required_argument, NULL, RB_OPT_HW },                          \
+	{ "name", required_argument, NULL, RB_OPT_NAME },                      \
+	{ "read-back", no_argument, NULL, RB_OPT_READBACK },                   \
+	{ "insecure-unsigned", no_argument, NULL, RB_OPT_INSECURE }
+
+#define RB_DEFAULT_KEYS_DIR "/etc/ringboot/keys"
+
+struct rb_ctx;
+void rb_slot_opts_init(struct rb_slot_opts *o, const struct rb_ctx *ctx);
+/* 1: handled, 0: not a slot option, -1: bad value (message printed). */
+int rb_slot_opt(struct rb_slot_opts *o, int c, const char *arg);
+/* Called after option parsing: the state dir may have come after the verb. */
+void rb_slot_opts_finish(struct rb_slot_opts *o, const struct rb_ctx *ctx);
+
+void rb_fault_init(struct rb_fault *f);
+/* Kill the process here if this is the injected fault point. */
+void rb_fault_point(struct rb_fault *f, const char *kind);
+
+#endif
