@@ -8,7 +8,7 @@
 #   tests/unit/test_*.c      -> build/tests/unit/test_*        (cmocka, TAP)
 #   tests/fuzz/fuzz_*.c      -> build/fuzz/fuzz_*              (libFuzzer, clang)
 #   tests/helpers/*.c        -> build/tests/helpers/*          (small test programs)
-#   tests/selftests/*.c      -> build/tests/selftests/*        (kselftest style, static)
+#   tests/selftests/*.c      -> build/tests/selftests/*        (kselftest style, KTAP)
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
@@ -23,7 +23,7 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 # Never -march=native: the QEMU guest's CPU lacks instructions the host has.
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
-CPPFLAGS += -D_GNU_SOURCE -DRINGBOOT_VERSION='"$(VERSION)"' -Iinclude -Iuserspace $(PKG_CFLAGS)
+CPPFLAGS += -D_GNU_SOURCE -DRINGBOOT_VERSION='"$(VERSION)"' -Iinclude -Iinclude/uapi -Iuserspace $(PKG_CFLAGS)
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -fPIE
 LDFLAGS  += -pie -Wl,-z,relro,-z,now
@@ -104,7 +104,7 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB_OBJS) $(HDRS)
 	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< \
 		$(FUZZ_LIB_OBJS) $(LDLIBS)
 
-# --- test helper programs and selftests (static: they also run in the VM)
+# --- test helper programs and selftests (the VM sees the host root, so dynamic linking is fine)
 $(BUILD)/tests/helpers/%: tests/helpers/%.c $(BUILD)/libringboot.a $(HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libringboot.a $(LDLIBS)

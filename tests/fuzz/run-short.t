@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Run every libFuzzer target (build/fuzz/fuzz_*) for FUZZ_SECONDS (default 10
+# under `make check`; `make fuzz` runs longer). Seeds come from
+# tests/fuzz/corpus/<target>/ (read-only); new inputs go to a scratch
+# directory, crashes to build/fuzz/artifacts/. A crash, leak, sanitizer report
+# or timeout fails the target.
+. "$RINGBOOT_TOP/tests/lib/tap.sh"
+cd "$RINGBOOT_TOP" || exit 1
+secs=${FUZZ_SECONDS:-10}
+targets=(build/fuzz/fuzz_*)
+[ -e "${targets[0]}" ] || { echo "1..0 # no fuzz targets built"; exit 0; }
+plan ${#targets[@]}
+mkdir -p build/fuzz/artifacts
+for t in "${targets[@]}"; do
+	name=$(basename "$t")
+	seeds=tests/fuzz/corpus/${name#fuzz_}
+	[ -d "$seeds" ] || seeds=tests/fuzz/corpus/$name
+	scratch=$(mktemp -d)
+	args=("$scratch")
+	[ -d "$seeds" ] && args+=("$seeds")
+	log=build/fuzz/$name.log
+	"$t" "${args[@]}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+		-artifact_prefix=build/fuzz/artifacts/"$name"- -print_final_stats=1 > "$log" 2>&1
+	rc=$?
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
+	if [ $rc -eq 0 ]; then
+		pass "$name: ${runs:-?} inputs in ${secs}s, seeds from ${seeds}"
+	else
+		fail "$name: exit $rc (log: $log)"
+		diag "$(grep -E 'ERROR|SUMMARY|==[0-9]+==|Test unit written' "$log" | head -20)"
+	fi
+	rm -rf "$scratch"
+done
+done_testing
