@@ -28,6 +28,7 @@ struct rb_sink_file {
 	struct io_uring ring;
 	unsigned char *buf;		/* RB_SINK_FILE_CHUNKS x RB_SINK_FILE_CHUNK */
 	size_t fill[RB_SINK_FILE_CHUNKS];
+	uint64_t off[RB_SINK_FILE_CHUNKS];	/* file offset of each chunk in flight */
 	bool busy[RB_SINK_FILE_CHUNKS];
 	unsigned int cur;		/* chunk being filled */
 	uint64_t cur_off;		/* file offset of the chunk being filled */

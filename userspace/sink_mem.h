@@ -19,6 +19,11 @@ struct rb_sink_mem {
 	bool committed;
 };
 
+static inline struct rb_sink_mem *container_of_mem(struct rb_sink *s)
+{
+	return (struct rb_sink_mem *)((char *)s - offsetof(struct rb_sink_mem, sink));
+}
+
 void rb_sink_mem_init(struct rb_sink_mem *m, size_t limit);
 /* After commit: hand the buffer (NUL-terminated, len bytes) to the caller. */
 char *rb_sink_mem_take(struct rb_sink_mem *m, size_t *len);

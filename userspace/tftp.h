@@ -13,7 +13,8 @@
  *    pending acknowledgement (ACK s->ack_block) once it is ready to receive,
  *    takes blocks s->ack_block + 1, ... into f->sink (s->offset bytes are
  *    already there), keeps f->res counters, sets f->res.path = s->path->name,
- *    and ends with rb_fetch_finish()/rb_fetch_fail() (fetch.h contract).
+ *    and ends with rb_tftp_path_done(s, err) after writing a one-line reason
+ *    to f->res.reason on failure (never rb_fetch_finish: tftp.c owns f).
  *    cancel() is then forwarded to the path.
  *  - it returns -errno (module absent, no permission, ...): tftp.c goes on in
  *    user space, or fails when --fastpath=on.
@@ -33,7 +34,7 @@ struct rb_tftp_path;
 
 struct rb_tftp_session {
 	struct rb_fetch *f;
-	int fd;				/* UDP socket, connect()ed to the server's TID */
+	int fd;				/* UDP socket (unconnected: strays get ERROR 5) */
 	struct sockaddr_storage peer;	/* the server's TID (address and port) */
 	socklen_t peer_len;
 	struct rb_tftp_neg neg;		/* blksize, windowsize, tsize, timeout */
@@ -52,6 +53,9 @@ struct rb_tftp_path {
 };
 
 extern const struct rb_transport rb_transport_tftp;
+
+/* A data path ends the transfer it took over (success or -errno). */
+void rb_tftp_path_done(struct rb_tftp_session *s, int err);
 
 /* Default blksize for a family: fills one Ethernet frame (RFC 2348). */
 unsigned int rb_tftp_default_blksize(int family);
