@@ -12,3 +12,4 @@ RB_VERB("image", cmd_image, "keygen, pack, verify, show or install a signed imag
 RB_VERB("status", cmd_status, "show the A/B slots and the active image")
 RB_VERB("mark-good", cmd_mark_good, "confirm the running image (no rollback)")
 RB_VERB("count-boot", cmd_count_boot, "count a boot of an unconfirmed image; roll back past N")
+RB_VERB("fetch", cmd_fetch, "download URLs (tftp://) into files")
