@@ -160,7 +160,7 @@ check:
 fuzz: $(FUZZ_BINS)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/run-short.t
 
-demo: deps all module
+demo: deps all tests module
 	@scripts/demo
 
 clean: module-clean
