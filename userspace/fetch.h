@@ -44,6 +44,8 @@
 #include "uring.h"
 #include "url.h"
 
+struct rb_http_pool;
+
 enum rb_fastpath {
 	RB_FASTPATH_AUTO = 0,	/* kernel TFTP fast path when available */
 	RB_FASTPATH_ON,		/* kernel fast path or fail */
@@ -64,6 +66,18 @@ struct rb_fetch_opts {
 	enum rb_fastpath fastpath;
 	/* HTTP/HTTPS options go below, in the HTTP issue's own section. */
 	const char *ca_file;	/* trust anchors for https:// */
+	/* HTTP/HTTPS (http.h); zero means the default */
+	struct rb_http_pool *http_pool;	/* keep-alive connections and TLS session shared
+					 * by a run's fetches; NULL: one connection each */
+	double connect_timeout;	/* seconds; 0: 10 */
+	double first_byte_timeout;	/* request sent .. whole response head; 0: 30 */
+	double idle_timeout;	/* window with too little progress (stall); 0: 10 */
+	double retry_after_max;	/* longest Retry-After honoured, seconds; 0: 30 */
+	unsigned int http_retries;	/* reconnects to resume a broken body; 0: 5 */
+	const char *tls_server_id;	/* TLSSRVRID: identity the certificate must name */
+	int tls_prefer;		/* enum rb_tls_prefer: 0 ChaCha20 first, 1 AES-GCM first */
+	const char *model;	/* User-Agent: phone model; NULL: "unknown" */
+	const char *mac;	/* User-Agent: MAC; NULL: the interface's own */
 };
 
 /* One negotiated option or transport detail, printed under "options". */

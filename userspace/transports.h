@@ -4,3 +4,5 @@
  * one line RB_TRANSPORT(symbol) each.
  */
 RB_TRANSPORT(rb_transport_tftp)
+RB_TRANSPORT(rb_transport_http)
+RB_TRANSPORT(rb_transport_https)

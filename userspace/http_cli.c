@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Command-line options of the HTTP/HTTPS transport (http.h, docs/cli.md). */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetch.h"
+#include "http.h"
+
+static int secs(const char *s, double *v)
+{
+	char *end;
+
+	errno = 0;
+	*v = strtod(s, &end);
+	if (errno || end == s || *end || !(*v > 0) || *v > 86400)
+		return -EINVAL;
+	return 0;
+}
+
+/* aa:bb:cc:dd:ee:ff: it goes into a header, so nothing else is accepted */
+static bool mac_ok(const char *s)
+{
+	if (strlen(s) != 17)
+		return false;
+	for (int i = 0; i < 17; i++)
+		if (i % 3 == 2 ? s[i] != ':' : !strchr("0123456789abcdefABCDEF", s[i]))
+			return false;
+	return true;
+}
+
+static bool model_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (!n || n > 64)
+		return false;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.+", *s))
+			return false;
+	return true;
+}
+
+int rb_http_cli_opt(struct rb_fetch_opts *o, int c, const char *arg)
+{
+	char *end;
+	unsigned long v;
+
+	switch (c) {
+	case RB_HTTP_OPT_CA:
+		o->ca_file = arg;
+		return 1;
+	case RB_HTTP_OPT_TLS_SERVER_ID:
+		if (!*arg || strlen(arg) >= RB_URL_HOST_MAX)
+			return -EINVAL;
+		o->tls_server_id = arg;
+		return 1;
+	case RB_HTTP_OPT_TLS_PREFER:
+		if (!strcmp(arg, "chacha20"))
+			o->tls_prefer = RB_TLS_PREFER_CHACHA;
+		else if (!strcmp(arg, "aes"))
+			o->tls_prefer = RB_TLS_PREFER_AES;
+		else
+			return -EINVAL;
+		return 1;
+	case RB_HTTP_OPT_CONNECT_TIMEOUT:
+		return secs(arg, &o->connect_timeout) ?: 1;
+	case RB_HTTP_OPT_FIRST_BYTE_TIMEOUT:
+		return secs(arg, &o->first_byte_timeout) ?: 1;
+	case RB_HTTP_OPT_IDLE_TIMEOUT:
+		return secs(arg, &o->idle_timeout) ?: 1;
+	case RB_HTTP_OPT_RETRY_AFTER_MAX:
+		return secs(arg, &o->retry_after_max) ?: 1;
+	case RB_HTTP_OPT_HTTP_RETRIES:
+		errno = 0;
+		v = strtoul(arg, &end, 10);
+		if (errno || end == arg || *end || *arg == '-' || !v || v > 100)
+			return -EINVAL;
+		o->http_retries = (unsigned int)v;
+		return 1;
+	case RB_HTTP_OPT_MODEL:
+		if (!model_ok(arg))
+			return -EINVAL;
+		o->model = arg;
+		return 1;
+	case RB_HTTP_OPT_MAC:
+		if (!mac_ok(arg))
+			return -EINVAL;
+		o->mac = arg;
+		return 1;
+	}
+	return 0;
+}
+
+void rb_http_cli_usage(FILE *out)
+{
+	fputs("HTTP and HTTPS (http://host[:port]/path, https://...):\n"
+	      "      --ca FILE         trust anchors (PEM) for https; required, verification\n"
+	      "                        is always on\n"
+	      "      --tls-server-id NAME  identity the server certificate must name\n"
+	      "                        (TLSSRVRID; default: the URL host)\n"
+	      "      --tls-prefer chacha20|aes  cipher preference (default chacha20)\n"
+	      "      --connect-timeout S     (default 10)\n"
+	      "      --first-byte-timeout S  request sent to complete response head (default 30)\n"
+	      "      --idle-timeout S  a window with under 512 bytes of progress is a stall\n"
+	      "                        (default 10)\n"
+	      "      --retry-after-max S  longest 503 Retry-After waited for (default 30)\n"
+	      "      --http-retries N  reconnects to resume a broken download (default 5)\n"
+	      "      --model NAME, --mac AA:BB:CC:DD:EE:FF  User-Agent details\n"
+	      "                        (default: unknown; the MAC of the interface used)\n",
+	      out);
+}

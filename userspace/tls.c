@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * TLS client over memory buffers with wolfSSL (see tls.h). The pattern is
+ * curl's wolfSSL backend: custom I/O callbacks, want-read/want-write mapped
+ * to "queue a receive / a send", and a remembered fatal error so a failed
+ * handshake is never resumed.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/ssl.h>
+#include <wolfssl/wolfcrypt/error-crypt.h>
+#include <wolfssl/error-ssl.h>
+
+#include "tls.h"
+
+/*
+ * TLS 1.3 suites first, then TLS 1.2 ECDHE AEAD suites. ChaCha20-Poly1305
+ * leads because Debian's wolfSSL is built without AES-NI (measured in
+ * docs/benchmarks.md); nginx honours the client's order by default.
+ */
+static const char ciphers_chacha[] =
+	"TLS13-CHACHA20-POLY1305-SHA256:TLS13-AES128-GCM-SHA256:TLS13-AES256-GCM-SHA384:"
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305:"
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384";
+static const char ciphers_aes[] =
+	"TLS13-AES128-GCM-SHA256:TLS13-AES256-GCM-SHA384:TLS13-CHACHA20-POLY1305-SHA256:"
+	"ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+static int io_recv(WOLFSSL *ssl, char *buf, int sz, void *arg)
+{
+	struct rb_tls *t = arg;
+	size_t avail = t->in_len - t->in_off;
+
+	if (!avail)
+		return t->in_eof ? WOLFSSL_CBIO_ERR_CONN_CLOSE : WOLFSSL_CBIO_ERR_WANT_READ;
+	if (avail > (size_t)sz)
+		avail = (size_t)sz;
+	memcpy(buf, t->in + t->in_off, avail);
+	t->in_off += avail;
+	return (int)avail;
+}
+
+static int io_send(WOLFSSL *ssl, char *buf, int sz, void *arg)
+{
+	struct rb_tls *t = arg;
+
+	if (t->out_cap - t->out_len < (size_t)sz) {
+		size_t cap = t->out_cap * 2 + (size_t)sz;
+		unsigned char *n = realloc(t->out, cap);
+
+		if (!n)
+			return WOLFSSL_CBIO_ERR_GENERAL;
+		t->out = n;
+		t->out_cap = cap;
+	}
+	memcpy(t->out + t->out_len, buf, (size_t)sz);
+	t->out_len += (size_t)sz;
+	return sz;
+}
+
+/*
+ * Called for every certificate of the chain (WOLFSSL_ALWAYS_VERIFY_CB): keep
+ * wolfSSL's verdict, and at the leaf also require the expected identity
+ * (RFC 6125: DNS-ID, or an iPAddress SAN for an IP literal).
+ */
+static int verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
+{
+	struct rb_tls *t = store->userCtx;
+	WOLFSSL_X509 *leaf = store->current_cert;
+	int ok;
+
+	if (!preverify) {
+		if (!t->verify_err)
+			t->verify_err = store->error ? store->error : -1;
+		return 0;
+	}
+	if (store->error_depth != 0 || !leaf)
+		return 1;
+	if (t->is_ip)
+		ok = wolfSSL_X509_check_ip_asc(leaf, t->expect, 0) == WOLFSSL_SUCCESS;
+	else
+		ok = wolfSSL_X509_check_host(leaf, t->expect, strlen(t->expect), 0, NULL) ==
+		     WOLFSSL_SUCCESS;
+	if (!ok) {
+		t->verify_err = DOMAIN_NAME_MISMATCH;
+		return 0;
+	}
+	return 1;
+}
+
+int rb_tls_ctx_init(struct rb_tls_ctx *c, const char *ca_file, enum rb_tls_prefer prefer,
+		    char *err, size_t errlen)
+{
+	WOLFSSL_CTX *ctx;
+	int ret;
+
+	memset(c, 0, sizeof(*c));
+	if (!ca_file) {
+		snprintf(err, errlen, "https needs trust anchors: --ca FILE");
+		return -EINVAL;
+	}
+	if (wolfSSL_Init() != WOLFSSL_SUCCESS) {
+		snprintf(err, errlen, "wolfSSL_Init failed");
+		return -EIO;
+	}
+	/* TLS 1.2 or 1.3, 1.3 offered first (SSLv23 means "highest available") */
+	ctx = wolfSSL_CTX_new(wolfSSLv23_client_method());
+	if (!ctx) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (wolfSSL_CTX_SetMinVersion(ctx, WOLFSSL_TLSV1_2) != WOLFSSL_SUCCESS ||
+	    wolfSSL_CTX_set_cipher_list(ctx, prefer == RB_TLS_PREFER_AES ? ciphers_aes
+									: ciphers_chacha) != WOLFSSL_SUCCESS) {
+		snprintf(err, errlen, "wolfSSL refused the protocol or cipher settings");
+		wolfSSL_CTX_free(ctx);
+		return -EINVAL;
+	}
+	ret = wolfSSL_CTX_load_verify_locations(ctx, ca_file, NULL);
+	if (ret != WOLFSSL_SUCCESS) {
+		snprintf(err, errlen, "cannot load CA file '%s': %s", ca_file,
+			 wolfSSL_ERR_reason_error_string((unsigned long)ret));
+		wolfSSL_CTX_free(ctx);
+		return -EINVAL;
+	}
+	/* ALWAYS verify: Debian's build defaults to WOLFSSL_VERIFY_NONE */
+	wolfSSL_CTX_set_verify(ctx, WOLFSSL_VERIFY_PEER, verify_cb);
+	c->ctx = ctx;
+	return 0;
+}
+
+void rb_tls_ctx_free(struct rb_tls_ctx *c)
+{
+	if (c->session)
+		wolfSSL_SESSION_free(c->session);
+	if (c->ctx)
+		wolfSSL_CTX_free(c->ctx);
+	memset(c, 0, sizeof(*c));
+}
+
+int rb_tls_init(struct rb_tls *t, struct rb_tls_ctx *c, const char *sni, const char *identity,
+		const char *peer)
+{
+	unsigned char addr[16];
+	WOLFSSL *ssl;
+
+	memset(t, 0, sizeof(*t));
+	if (strlen(identity) >= sizeof(t->expect))
+		return -ENAMETOOLONG;
+	memcpy(t->expect, identity, strlen(identity) + 1);
+	t->is_ip = inet_pton(AF_INET, identity, addr) == 1;
+	if (inet_pton(AF_INET6, identity, addr) == 1) {
+		/* wolfSSL compares iPAddress SANs in its own spelling: 8 groups of 4 hex */
+		for (int i = 0; i < 8; i++)
+			snprintf(t->expect + i * 5, sizeof(t->expect) - (size_t)i * 5, "%02X%02X%s",
+				 addr[2 * i], addr[2 * i + 1], i < 7 ? ":" : "");
+		t->is_ip = true;
+	}
+	t->in = malloc(RB_TLS_IN_SIZE);
+	t->out = malloc(RB_TLS_OUT_SIZE);
+	t->out_cap = RB_TLS_OUT_SIZE;
+	ssl = wolfSSL_new(c->ctx);
+	if (!t->in || !t->out || !ssl) {
+		if (ssl)
+			wolfSSL_free(ssl);
+		free(t->in);
+		free(t->out);
+		return -ENOMEM;
+	}
+	t->ssl = ssl;
+	wolfSSL_SSLSetIORecv(ssl, io_recv);
+	wolfSSL_SSLSetIOSend(ssl, io_send);
+	wolfSSL_SetIOReadCtx(ssl, t);
+	wolfSSL_SetIOWriteCtx(ssl, t);
+	wolfSSL_SetCertCbCtx(ssl, t);
+	/* RFC 6066 §3: SNI carries DNS names only, never IP literals */
+	if (sni && wolfSSL_UseSNI(ssl, WOLFSSL_SNI_HOST_NAME, sni, (unsigned short)strlen(sni)) !=
+		   WOLFSSL_SUCCESS) {
+		rb_tls_free(t);
+		return -EINVAL;
+	}
+	if (c->session && peer && !strcmp(peer, c->session_peer))
+		wolfSSL_set_session(ssl, c->session);	/* a failure means a full handshake */
+	return 0;
+}
+
+void rb_tls_free(struct rb_tls *t)
+{
+	if (t->ssl)
+		wolfSSL_free(t->ssl);
+	free(t->in);
+	free(t->out);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Map a wolfSSL return to 0 / -EAGAIN / fatal. */
+static int check(struct rb_tls *t, int ret)
+{
+	int e = wolfSSL_get_error(t->ssl, ret);
+
+	if (e == WOLFSSL_ERROR_WANT_READ || e == WOLFSSL_ERROR_WANT_WRITE)
+		return -EAGAIN;
+	if (!t->fatal)
+		t->fatal = e ? e : -1;
+	return -EPROTO;
+}
+
+int rb_tls_handshake(struct rb_tls *t)
+{
+	int ret;
+
+	if (t->fatal)
+		return -EPROTO;
+	if (t->handshake_done)
+		return 0;
+	ret = wolfSSL_connect(t->ssl);
+	if (ret == WOLFSSL_SUCCESS) {
+		t->handshake_done = true;
+		return 0;
+	}
+	ret = check(t, ret);
+	if (ret == -EPROTO && t->verify_err)
+		return -EKEYREJECTED;
+	return ret;
+}
+
+int rb_tls_write(struct rb_tls *t, const void *buf, size_t len)
+{
+	int ret;
+
+	if (t->fatal || !t->handshake_done)
+		return -EPROTO;
+	while (len) {
+		int n = len > 16384 ? 16384 : (int)len;
+
+		ret = wolfSSL_write(t->ssl, buf, n);
+		if (ret <= 0)
+			return check(t, ret) == -EAGAIN ? -ENOBUFS : -EPROTO;
+		buf = (const char *)buf + ret;
+		len -= (size_t)ret;
+	}
+	return 0;
+}
+
+ssize_t rb_tls_read(struct rb_tls *t, void *buf, size_t len)
+{
+	int ret, e;
+
+	if (t->fatal)
+		return -EPROTO;
+	ret = wolfSSL_read(t->ssl, buf, len > INT32_MAX ? INT32_MAX : (int)len);
+	if (ret > 0)
+		return ret;
+	e = wolfSSL_get_error(t->ssl, ret);
+	if (e == WOLFSSL_ERROR_ZERO_RETURN)
+		return 0;	/* close_notify */
+	if (e == WOLFSSL_ERROR_WANT_READ || e == WOLFSSL_ERROR_WANT_WRITE)
+		return -EAGAIN;
+	if (t->in_eof && t->in_off == t->in_len)
+		return -ECONNRESET;	/* TCP closed without close_notify */
+	t->fatal = e ? e : -1;
+	return -EPROTO;
+}
+
+void rb_tls_in_space(struct rb_tls *t, unsigned char **p, size_t *len)
+{
+	if (t->in_off == t->in_len) {
+		t->in_off = 0;
+		t->in_len = 0;
+	} else if (t->in_off > RB_TLS_IN_SIZE / 2) {
+		memmove(t->in, t->in + t->in_off, t->in_len - t->in_off);
+		t->in_len -= t->in_off;
+		t->in_off = 0;
+	}
+	*p = t->in + t->in_len;
+	*len = RB_TLS_IN_SIZE - t->in_len;
+}
+
+void rb_tls_in_commit(struct rb_tls *t, size_t n)
+{
+	if (!n)
+		t->in_eof = true;
+	t->in_len += n;
+}
+
+void rb_tls_out_consume(struct rb_tls *t, size_t n)
+{
+	if (n >= t->out_len) {
+		t->out_len = 0;
+		return;
+	}
+	memmove(t->out, t->out + n, t->out_len - n);
+	t->out_len -= n;
+}
+
+void rb_tls_save_session(struct rb_tls *t, struct rb_tls_ctx *c, const char *peer)
+{
+	WOLFSSL_SESSION *s;
+
+	if (!t->ssl || t->fatal || !t->handshake_done)
+		return;
+	s = wolfSSL_get1_session(t->ssl);
+	if (!s)
+		return;
+	if (c->session)
+		wolfSSL_SESSION_free(c->session);
+	c->session = s;
+	snprintf(c->session_peer, sizeof(c->session_peer), "%s", peer);
+}
+
+const char *rb_tls_version(const struct rb_tls *t)
+{
+	return wolfSSL_get_version(t->ssl);
+}
+
+const char *rb_tls_cipher(const struct rb_tls *t)
+{
+	return wolfSSL_get_cipher_name(t->ssl);
+}
+
+bool rb_tls_resumed(const struct rb_tls *t)
+{
+	return wolfSSL_session_reused(t->ssl) == 1;
+}
+
+void rb_tls_strerror(const struct rb_tls *t, int err, char *buf, size_t len)
+{
+	int e = t->verify_err ? t->verify_err : t->fatal;
+
+	if (t->verify_err == DOMAIN_NAME_MISMATCH)
+		snprintf(buf, len, "certificate does not name '%s'", t->expect);
+	else if (t->verify_err == ASN_NO_SIGNER_E)
+		snprintf(buf, len, "certificate not signed by a trusted CA (--ca)");
+	else if (t->verify_err == ASN_AFTER_DATE_E)
+		snprintf(buf, len, "certificate expired");
+	else if (t->verify_err == ASN_BEFORE_DATE_E)
+		snprintf(buf, len, "certificate not yet valid");
+	else if (t->verify_err)
+		snprintf(buf, len, "certificate refused: %s",
+			 wolfSSL_ERR_reason_error_string((unsigned long)e));
+	else if (e)
+		snprintf(buf, len, "TLS error: %s", wolfSSL_ERR_reason_error_string((unsigned long)e));
+	else
+		snprintf(buf, len, "TLS error: %s", strerror(-err));
+}

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * TLS client over memory buffers (wolfSSL). wolfSSL never touches a socket:
+ * its I/O callbacks read ciphertext from `in` (which the event loop fills from
+ * the socket) and append ciphertext to `out` (which the loop drains to the
+ * socket). "Would block" in a callback becomes want-read/want-write here, and
+ * the caller decides which io_uring operation to queue.
+ *
+ * Peer verification is always on (WOLFSSL_VERIFY_PEER: Debian's wolfSSL does
+ * not verify unless asked), against the CA file only, and the leaf must match
+ * the expected identity (DNS name or IP literal). There is no way to turn it off.
+ */
+#ifndef RINGBOOT_TLS_H
+#define RINGBOOT_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+enum rb_tls_limits {
+	RB_TLS_IN_SIZE = 64 * 1024,	/* ciphertext receive buffer */
+	RB_TLS_OUT_SIZE = 64 * 1024,	/* ciphertext send buffer (grows if needed) */
+	RB_TLS_NAME_MAX = 256,
+};
+
+/* Cipher preference (docs/benchmarks.md: no AES-NI in Debian's wolfSSL). */
+enum rb_tls_prefer {
+	RB_TLS_PREFER_CHACHA = 0,
+	RB_TLS_PREFER_AES,
+};
+
+/* Shared by the boot's connections: trust anchors and the resumable session. */
+struct rb_tls_ctx {
+	void *ctx;		/* WOLFSSL_CTX */
+	void *session;		/* WOLFSSL_SESSION of the last connection, for resumption */
+	char session_peer[RB_TLS_NAME_MAX + 8];	/* identity:port it belongs to */
+};
+
+struct rb_tls {
+	void *ssl;		/* WOLFSSL */
+	unsigned char *in;
+	size_t in_len, in_off;	/* unread ciphertext is in[in_off..in_len) */
+	bool in_eof;		/* the peer closed TCP */
+	unsigned char *out;
+	size_t out_len, out_cap;
+	bool is_ip;
+	char expect[RB_TLS_NAME_MAX];	/* identity the leaf certificate must carry */
+	int verify_err;		/* wolfSSL error of a refused certificate, 0 if none */
+	int fatal;		/* first fatal wolfSSL error (handshake is not resumable) */
+	bool handshake_done;
+};
+
+/* ca_file is required (there are no default anchors). 0 or -errno, err says why. */
+int rb_tls_ctx_init(struct rb_tls_ctx *c, const char *ca_file, enum rb_tls_prefer prefer,
+		    char *err, size_t errlen);
+void rb_tls_ctx_free(struct rb_tls_ctx *c);
+
+/*
+ * Start a client session: sni is sent as server name (NULL for an IP
+ * literal), identity is what the certificate must name (TLSSRVRID, else the
+ * URL host). peer ("host:port") selects a saved session to resume.
+ */
+int rb_tls_init(struct rb_tls *t, struct rb_tls_ctx *c, const char *sni, const char *identity,
+		const char *peer);
+void rb_tls_free(struct rb_tls *t);
+
+/* Drive the handshake: 0 done, -EAGAIN (send `out`, then receive), -errno fatal. */
+int rb_tls_handshake(struct rb_tls *t);
+/* Plaintext out: appends records to `out`. 0 or -errno. */
+int rb_tls_write(struct rb_tls *t, const void *buf, size_t len);
+/* Plaintext in: > 0 bytes, 0 on close_notify, -EAGAIN (receive more), -errno. */
+ssize_t rb_tls_read(struct rb_tls *t, void *buf, size_t len);
+
+/* Where the loop receives ciphertext to (compacts first) and how much came. */
+void rb_tls_in_space(struct rb_tls *t, unsigned char **p, size_t *len);
+void rb_tls_in_commit(struct rb_tls *t, size_t n);
+/* Ciphertext waiting to be sent, and how much the socket took. */
+static inline size_t rb_tls_out_pending(const struct rb_tls *t) { return t->out_len; }
+void rb_tls_out_consume(struct rb_tls *t, size_t n);
+
+/* Keep this connection's session for the next one to the same peer. */
+void rb_tls_save_session(struct rb_tls *t, struct rb_tls_ctx *c, const char *peer);
+
+/* What was negotiated, for the fetch result. */
+const char *rb_tls_version(const struct rb_tls *t);
+const char *rb_tls_cipher(const struct rb_tls *t);
+bool rb_tls_resumed(const struct rb_tls *t);
+/* One line explaining a failure (certificate problems spelled out). */
+void rb_tls_strerror(const struct rb_tls *t, int err, char *buf, size_t len);
+
+#endif
