@@ -203,12 +203,20 @@ static struct entry *insert(struct rb_params *p, const char *name, size_t len, i
 	for (size_t i = 0; i < len; i++)
 		e->name[i] = up(name[i]);
 	p->count++;
-	/* Keep the load factor at or below one half. */
-	ret = rehash(p, p->nslots >= 2 * p->count ? p->nslots : (p->nslots ? p->nslots * 2 : 64));
-	if (ret) {
-		p->count--;
-		*err = ret;
-		return NULL;
+	/* Keep the load factor at or below one half: grow (and rehash) rarely. */
+	if (p->nslots < 2 * p->count) {
+		ret = rehash(p, p->nslots ? p->nslots * 2 : 64);
+		if (ret) {
+			p->count--;
+			*err = ret;
+			return NULL;
+		}
+	} else {
+		size_t mask = p->nslots - 1, i = hash_name(e->name, len) & mask;
+
+		while (p->index[i])
+			i = (i + 1) & mask;
+		p->index[i] = (uint32_t)p->count;
 	}
 	return e;
 }

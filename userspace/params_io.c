@@ -147,8 +147,10 @@ static int parse_line(struct rb_params *p, char *line)
 		return -EBADMSG;
 	o.line = (unsigned int)ln;
 	if (strcmp(f[3], "-")) {
-		if (decode(f[3]) < 0 || memchr(f[3], 0, strlen(f[3])) != f[3] + strlen(f[3]))
-			return -EBADMSG;
+		long flen = decode(f[3]);
+
+		if (flen < 0 || (size_t)flen != strlen(f[3]))
+			return -EBADMSG;	/* a NUL inside a file name */
 		o.file = f[3];
 	}
 	vlen = decode(f[4]);

@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * The parameter store: names, origins, precedence (PROVISIONING.md), STATIC,
+ * trust, persistence and the shell env file (sourced by a real shell).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "atomicfile.h"
+#include "params.h"
+
+static char dir[] = "/tmp/rb-params-XXXXXX";
+static struct rb_params *P;
+
+static int setup(void **state)
+{
+	memcpy(dir + sizeof(dir) - 7, "XXXXXX", 6);
+	P = rb_params_new();
+	return mkdtemp(dir) && P ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[256];
+
+	rb_params_free(P);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static int set(const char *name, const char *value, enum rb_origin_kind kind)
+{
+	return rb_params_set_str(P, name, value, kind);
+}
+
+static void names_upper_cased_values_kept(void **state)
+{
+	struct rb_param_view v;
+
+	assert_int_equal(set("httpSrvr", "Host.Example", RB_ORIGIN_DHCP), 1);
+	assert_true(rb_params_at(P, 0, &v));
+	assert_string_equal(v.name, "HTTPSRVR");
+	assert_string_equal(rb_params_get(P, "HttpSrvr"), "Host.Example");
+}
+
+static void invalid_names_refused(void **state)
+{
+	assert_int_equal(set("", "x", RB_ORIGIN_DHCP), -EINVAL);
+	assert_int_equal(set("A-B", "x", RB_ORIGIN_DHCP), -EINVAL);
+	assert_int_equal(set("A B", "x", RB_ORIGIN_DHCP), -EINVAL);
+	assert_int_equal(set("3PCC_SERVER_MODE", "1", RB_ORIGIN_FILE), 1);
+	assert_int_equal(rb_params_count(P), 1);
+}
+
+static void value_with_nul_refused(void **state)
+{
+	struct rb_origin o = { .kind = RB_ORIGIN_FILE };
+
+	assert_int_equal(rb_params_set(P, "A", 1, "a\0b", 3, &o), -EINVAL);
+	assert_null(rb_params_get(P, "A"));
+}
+
+static void origin_file_and_line_kept(void **state)
+{
+	struct rb_origin o = { .kind = RB_ORIGIN_FILE, .file = "46xxsettings.txt", .line = 42 };
+	struct rb_param_view v;
+
+	assert_int_equal(rb_params_set(P, "SIPDOMAIN", 9, "x", 1, &o), 1);
+	assert_true(rb_params_lookup(P, "SIPDOMAIN", &v));
+	assert_int_equal(v.origin.kind, RB_ORIGIN_FILE);
+	assert_string_equal(v.origin.file, "46xxsettings.txt");
+	assert_int_equal(v.origin.line, 42);
+}
+
+static void site_specific_option_wins_over_standard(void **state)
+{
+	/* Order of arrival does not matter: 242 is processed last, wins (PROVISIONING.md). */
+	assert_int_equal(set("TFTPSRVR", "from242", RB_ORIGIN_OPT242), 1);
+	assert_int_equal(set("TFTPSRVR", "from66", RB_ORIGIN_DHCP), 0);
+	assert_string_equal(rb_params_get(P, "TFTPSRVR"), "from242");
+	assert_int_equal(set("HTTPSRVR", "from43", RB_ORIGIN_OPT43), 1);
+	assert_int_equal(set("HTTPSRVR", "from176", RB_ORIGIN_OPT176), 1);
+	assert_string_equal(rb_params_get(P, "HTTPSRVR"), "from176");
+}
+
+static void settings_file_wins_over_dhcp(void **state)
+{
+	set("HTTPSRVR", "dhcp", RB_ORIGIN_OPT242);
+	assert_int_equal(set("HTTPSRVR", "file", RB_ORIGIN_FILE), 1);
+	assert_string_equal(rb_params_get(P, "HTTPSRVR"), "file");
+}
+
+static void command_line_wins_over_all(void **state)
+{
+	set("X", "cmd", RB_ORIGIN_CMDLINE);
+	assert_int_equal(set("X", "file", RB_ORIGIN_FILE), 0);
+	assert_string_equal(rb_params_get(P, "X"), "cmd");
+}
+
+static void config_above_default_below_dhcp(void **state)
+{
+	set("HTTPPORT", "80", RB_ORIGIN_DEFAULT);
+	assert_int_equal(set("HTTPPORT", "8080", RB_ORIGIN_CONFIG), 1);
+	assert_int_equal(set("HTTPPORT", "81", RB_ORIGIN_DHCP), 1);
+	assert_string_equal(rb_params_get(P, "HTTPPORT"), "81");
+}
+
+static void same_rank_later_wins(void **state)
+{
+	set("A", "1", RB_ORIGIN_FILE);
+	assert_int_equal(set("A", "2", RB_ORIGIN_FILE), 1);
+	assert_string_equal(rb_params_get(P, "A"), "2");
+}
+
+static void static_pins_configured_file_server(void **state)
+{
+	set("HTTPSRVR", "configured", RB_ORIGIN_CONFIG);
+	set("MCIPADD", "configured-cm", RB_ORIGIN_CONFIG);
+	set("HTTPSRVR", "dhcp", RB_ORIGIN_OPT242);
+	set("MCIPADD", "dhcp-cm", RB_ORIGIN_OPT242);
+	assert_string_equal(rb_params_get(P, "HTTPSRVR"), "dhcp");
+	set("STATIC", "1", RB_ORIGIN_CONFIG);
+	assert_string_equal(rb_params_get(P, "HTTPSRVR"), "configured");
+	assert_string_equal(rb_params_get(P, "MCIPADD"), "dhcp-cm");
+	set("STATIC", "3", RB_ORIGIN_FILE);
+	assert_string_equal(rb_params_get(P, "MCIPADD"), "configured-cm");
+	set("HTTPSRVR", "cmd", RB_ORIGIN_CMDLINE);
+	assert_string_equal(rb_params_get(P, "HTTPSRVR"), "cmd");
+}
+
+static void clear_kind_reveals_lower_layer(void **state)
+{
+	set("DNSSRVR", "cfg", RB_ORIGIN_CONFIG);
+	set("DNSSRVR", "lease1", RB_ORIGIN_DHCP);
+	rb_params_clear_kind(P, RB_ORIGIN_DHCP);
+	assert_string_equal(rb_params_get(P, "DNSSRVR"), "cfg");
+}
+
+static void trust_from_downloaded_file_not_acted_on(void **state)
+{
+	assert_true(rb_param_is_trust("trustcerts"));
+	set("TRUSTCERTS", "evil.pem", RB_ORIGIN_FILE);
+	assert_string_equal(rb_params_get(P, "TRUSTCERTS"), "evil.pem");	/* stored */
+	assert_null(rb_params_get_trusted(P, "TRUSTCERTS"));			/* not acted on */
+	set("TRUSTCERTS", "admin.pem", RB_ORIGIN_CONFIG);
+	assert_string_equal(rb_params_get_trusted(P, "TRUSTCERTS"), "admin.pem");
+	set("HTTPSRVR", "f", RB_ORIGIN_FILE);
+	assert_string_equal(rb_params_get_trusted(P, "HTTPSRVR"), "f");
+}
+
+static void too_many_names_refused(void **state)
+{
+	char name[32];
+
+	for (int i = 0; i < RB_PARAMS_MAX; i++) {
+		snprintf(name, sizeof(name), "N%d", i);
+		assert_true(set(name, "v", RB_ORIGIN_FILE) >= 0);
+	}
+	assert_int_equal(set("ONE_MORE", "v", RB_ORIGIN_FILE), -ENOSPC);
+	assert_string_equal(rb_params_get(P, "N8191"), "v");
+}
+
+static void save_and_load_round_trip(void **state)
+{
+	static const char hostile[] = "a b%20'\"$(x)\n\t\x80\xff=-";
+	struct rb_origin o = { .kind = RB_ORIGIN_FILE, .file = "my file.txt", .line = 7 };
+	struct rb_params *q = rb_params_new();
+	struct rb_param_view v;
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/params", dir);
+	rb_params_set(P, "H", 1, hostile, sizeof(hostile) - 1, &o);
+	set("H", "dhcp", RB_ORIGIN_DHCP);
+	set("EMPTY", "", RB_ORIGIN_CONFIG);
+	assert_int_equal(rb_params_save(P, path), 0);
+	assert_int_equal(rb_params_load(q, path), 0);
+	assert_true(rb_params_lookup(q, "H", &v));
+	assert_int_equal(v.value_len, sizeof(hostile) - 1);
+	assert_memory_equal(v.value, hostile, sizeof(hostile) - 1);
+	assert_string_equal(v.origin.file, "my file.txt");
+	assert_int_equal(v.origin.line, 7);
+	rb_params_clear_kind(q, RB_ORIGIN_FILE);
+	assert_string_equal(rb_params_get(q, "H"), "dhcp");	/* every layer saved */
+	assert_string_equal(rb_params_get(q, "EMPTY"), "");
+	rb_params_free(q);
+}
+
+static void load_refuses_malformed_and_keeps_store(void **state)
+{
+	static const char *const bad[] = {
+		"garbage\n",
+		"# ringboot parameters v1\nA file 0 - =x",		/* torn last line */
+		"# ringboot parameters v1\nA nosuch 0 - =x\n",
+		"# ringboot parameters v1\nA file x - =x\n",
+		"# ringboot parameters v1\nA file 0 - =%4\n",
+		"# ringboot parameters v1\nA file 0 - =%00\n",
+		"# ringboot parameters v1\nA-B file 0 - =x\n",
+		"# ringboot parameters v1\nA file 0 - x\n",
+		"# ringboot parameters v1\nA file 0 - =x extra\n",
+	};
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/bad", dir);
+	set("KEEP", "1", RB_ORIGIN_CONFIG);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(rb_atomic_write(path, bad[i], strlen(bad[i]), 0600), 0);
+		assert_int_equal(rb_params_load(P, path), -EBADMSG);
+		assert_int_equal(rb_params_count(P), 1);
+	}
+	snprintf(path, sizeof(path), "%s/missing", dir);
+	assert_int_equal(rb_params_load(P, path), -ENOENT);
+}
+
+/* Source the env file in a real shell; print RB_X; return what it printed. */
+static char *shell_value(const char *envpath, const char *var)
+{
+	char cmd[1024], *out = malloc(4096);
+	FILE *f;
+	size_t n;
+
+	snprintf(cmd, sizeof(cmd), "cd '%s' && sh -c '. \"$1\" && printf %%s \"$%s\"' sh '%s'",
+		 dir, var, envpath);
+	f = popen(cmd, "r");
+	n = fread(out, 1, 4095, f);
+	out[n] = '\0';
+	assert_int_equal(pclose(f), 0);
+	return out;
+}
+
+static void env_file_is_safe_to_source(void **state)
+{
+	static const char *const values[] = {
+		"plain", "", "it's", "'; touch pwned; '", "$(touch pwned)", "`touch pwned`",
+		"a\nb", "\\", "\"dq\"", "; touch pwned",
+	};
+	char envpath[256], pwned[256], *got;
+	struct stat st;
+
+	snprintf(envpath, sizeof(envpath), "%s/params.env", dir);
+	snprintf(pwned, sizeof(pwned), "%s/pwned", dir);
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		rb_params_free(P);
+		P = rb_params_new();
+		set("X", values[i], RB_ORIGIN_FILE);
+		set("PATH", "/nonexistent", RB_ORIGIN_FILE);	/* must not become $PATH */
+		assert_int_equal(rb_params_write_env(P, envpath), 0);
+		got = shell_value(envpath, "RB_X");
+		assert_string_equal(got, values[i]);
+		free(got);
+		assert_int_equal(stat(pwned, &st), -1);
+	}
+	got = shell_value(envpath, "RB_PATH");
+	assert_string_equal(got, "/nonexistent");
+	free(got);
+}
+
+static void origin_names_round_trip(void **state)
+{
+	for (int k = RB_ORIGIN_DEFAULT; k < RB_ORIGIN__COUNT; k++)
+		assert_int_equal(rb_origin_parse(rb_origin_name(k)), k);
+	assert_int_equal(rb_origin_rank(RB_ORIGIN_OPT176), rb_origin_rank(RB_ORIGIN_OPT242));
+}
+
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		T(names_upper_cased_values_kept),
+		T(invalid_names_refused),
+		T(value_with_nul_refused),
+		T(origin_file_and_line_kept),
+		T(site_specific_option_wins_over_standard),
+		T(settings_file_wins_over_dhcp),
+		T(command_line_wins_over_all),
+		T(config_above_default_below_dhcp),
+		T(same_rank_later_wins),
+		T(static_pins_configured_file_server),
+		T(clear_kind_reveals_lower_layer),
+		T(trust_from_downloaded_file_not_acted_on),
+		T(too_many_names_refused),
+		T(save_and_load_round_trip),
+		T(load_refuses_malformed_and_keeps_store),
+		T(env_file_is_safe_to_source),
+		T(origin_names_round_trip),
+	};
+
+	return cmocka_run_group_tests_name("params", tests, NULL, NULL);
+}
