@@ -50,6 +50,8 @@ static const struct key keys[] = {
 	{ "SLOT_A", true, K_STR, 0, 0, NULL, "slot A device or file; default: in the state directory" },
 	{ "SLOT_B", true, K_STR, 0, 0, NULL, "slot B device or file; default: in the state directory" },
 	{ "COMMIT_HOOK", true, K_STR, 0, 0, NULL, "program run after an image commit" },
+	{ "BOOT_TRIES", true, K_INT, 1, 1000, "3", "boots of an unconfirmed image before rollback" },
+	{ "IMAGE_READBACK", true, K_BOOL, 0, 1, "0", "re-read a written slot and check its digest" },
 	{ "SETTINGS_HOOK", true, K_STR, 0, 0, NULL, "program run after settings are applied" },
 	{ "RETRY_MAX", true, K_INT, 0, 1000, "5", "attempts per server before the next" },
 	{ "RETRY_BASE_MS", true, K_INT, 1, 600000, "500", "first back-off, doubled per retry, jittered" },

@@ -370,12 +370,11 @@ static int parse_file_cmd(struct rb_ctx *ctx, int argc, char **argv, struct rb_s
 	};
 	int c, r;
 
+	/* The caller frees o in every case. */
 	rb_slot_opts_init(o, ctx);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (rb_common_opt(ctx, c, optarg))
 			continue;
-		if (c == RB_OPT_KEYS)
-			*keys_given = true;
 		r = rb_slot_opt(o, c, optarg);
 		if (r < 0)
 			return RB_EXIT_USAGE;
@@ -395,22 +394,34 @@ static int parse_file_cmd(struct rb_ctx *ctx, int argc, char **argv, struct rb_s
 	}
 	if (optind + 1 != argc)
 		return usage_err();
-	rb_slot_opts_finish(o, ctx);
-	return -1;
+	*keys_given = o->keys_given;
+	return rb_slot_opts_finish(o, ctx) ? RB_EXIT_FAIL : -1;
 }
+
+static int verify_or_show_file(struct rb_ctx *ctx, char **argv, bool show,
+			       struct rb_slot_opts *op, bool keys_given);
 
 static int verify_or_show(struct rb_ctx *ctx, int argc, char **argv, bool show)
 {
-	struct rb_keyring *kr = NULL;
 	struct rb_slot_opts o;
-	struct rb_img_hdr h = { 0 };
 	bool keys_given = false;
-	char why[512] = "";
-	int ret, err;
+	int ret;
 
 	ret = parse_file_cmd(ctx, argc, argv, &o, &keys_given, NULL);
-	if (ret >= 0)
-		return ret;
+	if (ret < 0)
+		ret = verify_or_show_file(ctx, argv, show, &o, keys_given);
+	rb_slot_opts_free(&o);
+	return ret;
+}
+
+static int verify_or_show_file(struct rb_ctx *ctx, char **argv, bool show,
+			       struct rb_slot_opts *op, bool keys_given)
+{
+	const struct rb_slot_opts o = *op;
+	struct rb_keyring *kr = NULL;
+	struct rb_img_hdr h = { 0 };
+	char why[512] = "";
+	int err;
 	if (!show || keys_given) {
 		kr = calloc(1, sizeof(*kr));
 		if (!kr)
@@ -493,21 +504,31 @@ static int stream_file(struct rb_image_sink *is, int fd, long chunk)
 	return err;
 }
 
+static int install_file(struct rb_ctx *ctx, char **argv, struct rb_slot_opts *op, long chunk);
+
 static int install(struct rb_ctx *ctx, int argc, char **argv)
 {
+	struct rb_slot_opts o;
+	bool keys_given = false;
+	long chunk = 64 * 1024;
+	int ret;
+
+	ret = parse_file_cmd(ctx, argc, argv, &o, &keys_given, &chunk);
+	if (ret < 0)
+		ret = install_file(ctx, argv, &o, chunk);
+	rb_slot_opts_free(&o);
+	return ret;
+}
+
+static int install_file(struct rb_ctx *ctx, char **argv, struct rb_slot_opts *op, long chunk)
+{
+	const struct rb_slot_opts o = *op;
 	struct rb_image_policy pol = { 0 };
 	struct rb_keyring *kr = NULL;
 	struct rb_image_sink is;
-	struct rb_slot_opts o;
 	struct rb_slots s;
-	bool keys_given = false;
-	long chunk = 64 * 1024;
 	char why[512];
 	int ret, err, fd;
-
-	ret = parse_file_cmd(ctx, argc, argv, &o, &keys_given, &chunk);
-	if (ret >= 0)
-		return ret;
 	if (!o.insecure) {
 		kr = calloc(1, sizeof(*kr));
 		if (!kr || rb_keyring_load_dir(kr, o.keys_dir, why, sizeof(why))) {

@@ -122,9 +122,13 @@ int rb_slots_rec_format(const struct rb_slots_rec *rec, char *buf, size_t cap);
  * (repeatable) --hw H --read-back --insecure-unsigned --name APPNAME.
  */
 #define RB_SLOT_MODELS_MAX 8
+struct rb_config;
 struct rb_slot_opts {
 	struct rb_slots_cfg cfg;
+	struct rb_config *conf;		/* the handset's configuration (keys below) */
+	bool readback_given;
 	const char *keys_dir;
+	bool keys_given;
 	const char *models[RB_SLOT_MODELS_MAX];
 	size_t nmodels;
 	const char *hw;
@@ -163,8 +167,16 @@ struct rb_ctx;
 void rb_slot_opts_init(struct rb_slot_opts *o, const struct rb_ctx *ctx);
 /* 1: handled, 0: not a slot option, -1: bad value (message printed). */
 int rb_slot_opt(struct rb_slot_opts *o, int c, const char *arg);
-/* Called after option parsing: the state dir may have come after the verb. */
-void rb_slot_opts_finish(struct rb_slot_opts *o, const struct rb_ctx *ctx);
+/*
+ * Called after option parsing (--state-dir and --config may follow the
+ * verb): reads the configuration file and fills what the command line left
+ * unset from IMAGE_KEYS_DIR, SLOT_A, SLOT_B, COMMIT_HOOK, BOOT_TRIES,
+ * IMAGE_READBACK, MODEL, MODEL4, MODEL6 and HWVERS. A missing default
+ * configuration file is not an error; a missing --config file is.
+ * Returns 0 or -errno (message printed).
+ */
+int rb_slot_opts_finish(struct rb_slot_opts *o, const struct rb_ctx *ctx);
+void rb_slot_opts_free(struct rb_slot_opts *o);
 
 void rb_fault_init(struct rb_fault *f);
 /* Kill the process here if this is the injected fault point. */

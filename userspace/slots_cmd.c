@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "json.h"
 #include "log.h"
 #include "ringboot.h"
@@ -22,9 +23,58 @@ void rb_slot_opts_init(struct rb_slot_opts *o, const struct rb_ctx *ctx)
 	o->keys_dir = RB_DEFAULT_KEYS_DIR;
 }
 
-void rb_slot_opts_finish(struct rb_slot_opts *o, const struct rb_ctx *ctx)
+int rb_slot_opts_finish(struct rb_slot_opts *o, const struct rb_ctx *ctx)
 {
+	static const char *const ids[] = { "MODEL", "MODEL4", "MODEL6" };
+	struct rb_config *c;
+	const char *v;
+	int err;
+
 	o->cfg.state_dir = ctx->state_dir;
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return -ENOMEM;
+	o->conf = c;
+	err = rb_config_load(c, ctx->config);
+	if (err == -ENOENT && !ctx->config_given) {
+		rb_config_free(c);
+		err = rb_config_init(c);
+	}
+	if (err) {
+		rb_err("configuration '%s': %s", ctx->config, strerror(-err));
+		return err;
+	}
+	if (!o->keys_given && (v = rb_config_get(c, "IMAGE_KEYS_DIR")))
+		o->keys_dir = v;
+	if (!o->cfg.dev[0])
+		o->cfg.dev[0] = rb_config_get(c, "SLOT_A");
+	if (!o->cfg.dev[1])
+		o->cfg.dev[1] = rb_config_get(c, "SLOT_B");
+	if (!o->cfg.hook)
+		o->cfg.hook = rb_config_get(c, "COMMIT_HOOK");
+	if (!o->cfg.max_tries)
+		o->cfg.max_tries = (unsigned)rb_config_int(c, "BOOT_TRIES");
+	if (!o->readback_given)
+		o->readback = rb_config_int(c, "IMAGE_READBACK") == 1;
+	if (!o->nmodels) {
+		for (size_t i = 0; i < 3; i++) {
+			v = rb_config_get(c, ids[i]);
+			if (v && *v)
+				o->models[o->nmodels++] = v;
+		}
+	}
+	if (!o->hw && (v = rb_config_get(c, "HWVERS")) && *v)
+		o->hw = v;
+	return 0;
+}
+
+void rb_slot_opts_free(struct rb_slot_opts *o)
+{
+	if (o->conf) {
+		rb_config_free(o->conf);
+		free(o->conf);
+	}
+	o->conf = NULL;
 }
 
 int rb_slot_opt(struct rb_slot_opts *o, int c, const char *arg)
@@ -50,6 +100,7 @@ int rb_slot_opt(struct rb_slot_opts *o, int c, const char *arg)
 		return 1;
 	case RB_OPT_KEYS:
 		o->keys_dir = arg;
+		o->keys_given = true;
 		return 1;
 	case RB_OPT_MODEL:
 		if (o->nmodels >= RB_SLOT_MODELS_MAX) {
@@ -66,6 +117,7 @@ int rb_slot_opt(struct rb_slot_opts *o, int c, const char *arg)
 		return 1;
 	case RB_OPT_READBACK:
 		o->readback = true;
+		o->readback_given = true;
 		return 1;
 	case RB_OPT_INSECURE:
 		o->insecure = true;
@@ -121,8 +173,7 @@ static int parse(struct rb_ctx *ctx, int argc, char **argv, const char *usage,
 		rb_err("%s: unexpected argument '%s'", argv[0], argv[optind]);
 		return RB_EXIT_USAGE;
 	}
-	rb_slot_opts_finish(o, ctx);
-	return -1;
+	return rb_slot_opts_finish(o, ctx) ? RB_EXIT_FAIL : -1;
 }
 
 static const char status_usage[] =
@@ -181,6 +232,9 @@ static void print_slot_json(struct rb_json *j, const struct rb_slots *s, int i, 
 	rb_json_obj_end(j);
 }
 
+static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given,
+		  const char **args);
+
 int cmd_status(struct rb_ctx *ctx, int argc, char **argv)
 {
 	static const struct option extra[] = {
@@ -191,14 +245,22 @@ int cmd_status(struct rb_ctx *ctx, int argc, char **argv)
 	int given[2] = { 0, 0 };
 	const char *args[2] = { NULL, NULL };
 	struct rb_slot_opts o;
+	int ret;
+
+	ret = parse(ctx, argc, argv, status_usage, &o, extra, given, args);
+	if (ret < 0)
+		ret = status(ctx, &o, given, args);
+	rb_slot_opts_free(&o);
+	return ret;
+}
+
+static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, const char **args)
+{
 	struct rb_slots s;
 	int ret, verified[2] = { -1, -1 };
 	bool have = false;
 
-	ret = parse(ctx, argc, argv, status_usage, &o, extra, given, args);
-	if (ret >= 0)
-		return ret;
-	if (rb_slots_init(&s, &o.cfg) || rb_slots_load(&s)) {
+	if (rb_slots_init(&s, &o->cfg) || rb_slots_load(&s)) {
 		rb_err("%s", s.why);
 		return RB_EXIT_FAIL;
 	}
@@ -274,25 +336,34 @@ static const char mark_good_usage[] =
 	"Usage: ringboot mark-good [--hook PROG] [slot options]\n"
 	"  Confirm the running (active) image: it will not be rolled back.\n";
 
-int cmd_mark_good(struct rb_ctx *ctx, int argc, char **argv)
+static int mark_good(struct rb_ctx *ctx, struct rb_slot_opts *o)
 {
-	struct rb_slot_opts o;
 	struct rb_slots s;
-	int ret;
+	int ret = RB_EXIT_FAIL;
 
-	ret = parse(ctx, argc, argv, mark_good_usage, &o, NULL, NULL, NULL);
-	if (ret >= 0)
-		return ret;
-	if (rb_slots_init(&s, &o.cfg) || rb_slots_lock(&s, true) || rb_slots_load(&s) ||
+	if (rb_slots_init(&s, &o->cfg) || rb_slots_lock(&s, true) || rb_slots_load(&s) ||
 	    rb_slots_mark_good(&s)) {
 		rb_err("mark-good: %s", s.why);
-		rb_slots_unlock(&s);
-		return RB_EXIT_FAIL;
+		goto out;
 	}
 	rb_info("slot %c (%s) confirmed", rb_slot_letter(s.rec.active),
 		s.rec.slot[s.rec.active].name);
+	ret = RB_EXIT_OK;
+out:
 	rb_slots_unlock(&s);
-	return RB_EXIT_OK;
+	return ret;
+}
+
+int cmd_mark_good(struct rb_ctx *ctx, int argc, char **argv)
+{
+	struct rb_slot_opts o;
+	int ret;
+
+	ret = parse(ctx, argc, argv, mark_good_usage, &o, NULL, NULL, NULL);
+	if (ret < 0)
+		ret = mark_good(ctx, &o);
+	rb_slot_opts_free(&o);
+	return ret;
 }
 
 static const char count_boot_usage[] =
@@ -300,17 +371,12 @@ static const char count_boot_usage[] =
 	"  Run once per boot, early: counts a boot of an image that awaits mark-good\n"
 	"  and, past N boots (default 3), rolls back to the other slot.\n";
 
-int cmd_count_boot(struct rb_ctx *ctx, int argc, char **argv)
+static int count_boot(struct rb_ctx *ctx, struct rb_slot_opts *o)
 {
-	struct rb_slot_opts o;
 	struct rb_slots s;
 	bool rolled = false;
-	int ret;
 
-	ret = parse(ctx, argc, argv, count_boot_usage, &o, NULL, NULL, NULL);
-	if (ret >= 0)
-		return ret;
-	if (rb_slots_init(&s, &o.cfg) || rb_slots_lock(&s, true) || rb_slots_load(&s) ||
+	if (rb_slots_init(&s, &o->cfg) || rb_slots_lock(&s, true) || rb_slots_load(&s) ||
 	    rb_slots_count_boot(&s, &rolled)) {
 		rb_err("count-boot: %s", s.why);
 		rb_slots_unlock(&s);
@@ -341,4 +407,16 @@ int cmd_count_boot(struct rb_ctx *ctx, int argc, char **argv)
 	}
 	rb_slots_unlock(&s);
 	return RB_EXIT_OK;
+}
+
+int cmd_count_boot(struct rb_ctx *ctx, int argc, char **argv)
+{
+	struct rb_slot_opts o;
+	int ret;
+
+	ret = parse(ctx, argc, argv, count_boot_usage, &o, NULL, NULL, NULL);
+	if (ret < 0)
+		ret = count_boot(ctx, &o);
+	rb_slot_opts_free(&o);
+	return ret;
 }
