@@ -8,6 +8,7 @@
 #include <linux/file.h>
 #include <linux/net.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 
 #include "ringboot.h"
@@ -45,6 +46,11 @@ static struct netlink_range_validation ringboot_retries_range = {
 	.max = RINGBOOT_RETRIES_MAX,
 };
 
+static struct netlink_range_validation ringboot_first_block_range = {
+	.min = 1,
+	.max = 65535,
+};
+
 static struct netlink_range_validation ringboot_watermark_range = {
 	.min = 1,
 	.max = RINGBOOT_RING_MAX_DATA,
@@ -65,6 +71,8 @@ static const struct nla_policy ringboot_attach_policy[RINGBOOT_A_MAX + 1] = {
 	[RINGBOOT_A_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &ringboot_timeout_range),
 	[RINGBOOT_A_RETRIES] = NLA_POLICY_FULL_RANGE(NLA_U32, &ringboot_retries_range),
 	[RINGBOOT_A_WATERMARK] = NLA_POLICY_FULL_RANGE(NLA_U32, &ringboot_watermark_range),
+	[RINGBOOT_A_FIRST_BLOCK] = NLA_POLICY_FULL_RANGE(NLA_U32, &ringboot_first_block_range),
+	[RINGBOOT_A_OFFSET] = { .type = NLA_U64 },
 };
 
 static const struct nla_policy ringboot_set_policy[RINGBOOT_A_MAX + 1] = {
@@ -119,6 +127,21 @@ static int ringboot_attach_opts(struct ringboot_session *s, int family,
 		return -EINVAL;
 	}
 	memcpy(&s->peer, nla_data(addr), nla_len(addr));
+	/* Mapped IPv4 arrives through the IPv4 path: use an AF_INET socket. */
+	if (family == AF_INET6 && ipv6_addr_v4mapped(&s->peer.v6)) {
+		NL_SET_ERR_MSG_ATTR(info->extack, addr,
+				    "v4-mapped peer: use an AF_INET socket for IPv4");
+		return -EINVAL;
+	}
+	if (a[RINGBOOT_A_FIRST_BLOCK])
+		s->next_blk = nla_get_u32(a[RINGBOOT_A_FIRST_BLOCK]);
+	if (a[RINGBOOT_A_OFFSET]) {
+		/* The ring's indices are file offsets (docs/fastpath.md). */
+		s->prod = nla_get_u64(a[RINGBOOT_A_OFFSET]);
+		s->cons = s->prod;
+		s->hdr->prod = s->prod;
+		s->hdr->cons = s->prod;
+	}
 	if (a[RINGBOOT_A_PEER_PORT])
 		s->peer_port = htons(nla_get_u16(a[RINGBOOT_A_PEER_PORT]));
 	if (a[RINGBOOT_A_BLKSIZE])
@@ -144,6 +167,34 @@ static int ringboot_attach_opts(struct ringboot_session *s, int family,
 	return 0;
 }
 
+/* GENL_REQ_ATTR_CHECK() names the attribute but gives no text: add one. */
+#define ringboot_missing(info, attr, msg) ({				\
+	bool __missing = GENL_REQ_ATTR_CHECK(info, attr);		\
+									\
+	if (__missing)							\
+		GENL_SET_ERR_MSG(info, msg);				\
+	__missing;							\
+})
+
+/* A refused ATTACH leaves the session as open() made it. */
+static void ringboot_attach_reset(struct ringboot_session *s)
+{
+	spin_lock_bh(&s->rx_lock);
+	s->blksize = RINGBOOT_BLKSIZE_DEFAULT;
+	s->windowsize = RINGBOOT_WINDOWSIZE_DEFAULT;
+	s->tsize = 0;
+	s->next_blk = 1;
+	s->peer_port = 0;
+	s->prod = 0;
+	s->cons = 0;
+	s->hdr->prod = 0;
+	s->hdr->cons = 0;
+	s->hdr->blksize = s->blksize;
+	s->hdr->windowsize = s->windowsize;
+	s->hdr->tsize = 0;
+	spin_unlock_bh(&s->rx_lock);
+}
+
 static int ringboot_attach(struct sk_buff *skb, struct genl_info *info)
 {
 	struct ringboot_session *s;
@@ -151,9 +202,9 @@ static int ringboot_attach(struct sk_buff *skb, struct genl_info *info)
 	struct file *ring;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, RINGBOOT_A_RING_FD) ||
-	    GENL_REQ_ATTR_CHECK(info, RINGBOOT_A_SOCK_FD) ||
-	    GENL_REQ_ATTR_CHECK(info, RINGBOOT_A_PEER_ADDR))
+	if (ringboot_missing(info, RINGBOOT_A_RING_FD, "missing ring fd") ||
+	    ringboot_missing(info, RINGBOOT_A_SOCK_FD, "missing socket fd") ||
+	    ringboot_missing(info, RINGBOOT_A_PEER_ADDR, "missing peer address"))
 		return -EINVAL;
 	s = ringboot_session_from_fd(nla_get_u32(info->attrs[RINGBOOT_A_RING_FD]),
 				     &ring);
@@ -181,11 +232,14 @@ static int ringboot_attach(struct sk_buff *skb, struct genl_info *info)
 		goto out_unlock;
 	}
 	ret = ringboot_attach_opts(s, sock->sk->sk_family, info);
-	if (ret)
-		goto out_unlock;
-	ret = ringboot_socket_attach(s, sock, info);
 	if (!ret)
+		ret = ringboot_socket_attach(s, sock, info);
+	if (!ret) {
 		sock = NULL;	/* the session owns the reference now */
+		ringboot_xfer_start(s);
+	} else {
+		ringboot_attach_reset(s);
+	}
 out_unlock:
 	mutex_unlock(&s->lock);
 	if (sock)
@@ -200,7 +254,7 @@ static struct ringboot_session *ringboot_lookup(struct genl_info *info)
 {
 	struct ringboot_session *s;
 
-	if (GENL_REQ_ATTR_CHECK(info, RINGBOOT_A_SESSION_ID))
+	if (ringboot_missing(info, RINGBOOT_A_SESSION_ID, "missing session id"))
 		return ERR_PTR(-EINVAL);
 	s = ringboot_session_get_by_id(nla_get_u32(info->attrs[RINGBOOT_A_SESSION_ID]));
 	if (!s)
@@ -232,7 +286,7 @@ static int ringboot_set(struct sk_buff *skb, struct genl_info *info)
 	u64 tsize = 0;
 	int ret;
 
-	if (GENL_REQ_ATTR_CHECK(info, RINGBOOT_A_PEER_PORT))
+	if (ringboot_missing(info, RINGBOOT_A_PEER_PORT, "missing peer port"))
 		return -EINVAL;
 	s = ringboot_lookup(info);
 	if (IS_ERR(s))

@@ -43,20 +43,10 @@ static int ringboot_socket_check(struct socket *sock, struct genl_info *info)
 		GENL_SET_ERR_MSG(info, "not a UDP socket");
 		return -EINVAL;
 	}
-	/* Mapped IPv4 would arrive through the IPv4 path: keep families apart. */
-	if (sk->sk_family == AF_INET6 && !sk->sk_ipv6only) {
-		GENL_SET_ERR_MSG(info, "AF_INET6 socket must set IPV6_V6ONLY");
-		return -EINVAL;
-	}
-	/* Bound, so IPV6_V6ONLY and the local port can no longer change. */
+	/* Bound (connect() binds too): the local port no longer changes. */
 	if (!inet_sk(sk)->inet_num) {
 		GENL_SET_ERR_MSG(info, "socket is not bound");
 		return -EINVAL;
-	}
-	/* A connected socket would hide strays from other ports (RFC 1350 s4). */
-	if (sk->sk_state == TCP_ESTABLISHED) {
-		GENL_SET_ERR_MSG(info, "socket must not be connected");
-		return -EISCONN;
 	}
 	return 0;
 }

@@ -237,7 +237,7 @@ static int ringboot_xfer_data(struct ringboot_session *s,
 
 	if (!s->peer_port) {
 		/* RFC 1350 section 4: DATA 1 from the server picks its TID. */
-		if (block != 1 || s->state != RINGBOOT_STATE_ATTACHED ||
+		if (block != (u16)s->next_blk || s->state != RINGBOOT_STATE_ATTACHED ||
 		    len > s->blksize)
 			return 1;
 		s->peer_port = sport;
@@ -382,7 +382,7 @@ int ringboot_xfer_set(struct ringboot_session *s, __be16 port, u16 blksize,
 	int ret = -EBUSY;
 
 	spin_lock_bh(&s->rx_lock);
-	if (s->state != RINGBOOT_STATE_ATTACHED || s->next_blk != 1)
+	if (s->state != RINGBOOT_STATE_ATTACHED || s->stats.blocks)
 		goto out;
 	ret = -ENOSPC;
 	if ((u64)blksize * windowsize > s->size)
@@ -394,7 +394,7 @@ int ringboot_xfer_set(struct ringboot_session *s, __be16 port, u16 blksize,
 	s->hdr->blksize = blksize;
 	s->hdr->windowsize = windowsize;
 	s->hdr->tsize = tsize;
-	s->acked_blk = 0;
+	s->acked_blk = s->next_blk - 1;
 	s->last_ack_at = jiffies;
 	s->last_progress = jiffies;
 	ringboot_xfer_arm(s);
@@ -402,6 +402,22 @@ int ringboot_xfer_set(struct ringboot_session *s, __be16 port, u16 blksize,
 out:
 	spin_unlock_bh(&s->rx_lock);
 	return ret;
+}
+
+/*
+ * ATTACH named the server's TID: user space has negotiated already and sends
+ * ACK next_blk - 1 right after; the timer covers its loss.
+ */
+void ringboot_xfer_start(struct ringboot_session *s)
+{
+	spin_lock_bh(&s->rx_lock);
+	if (s->peer_port && s->state == RINGBOOT_STATE_ATTACHED) {
+		s->acked_blk = s->next_blk - 1;
+		s->last_ack_at = jiffies;
+		s->last_progress = jiffies;
+		ringboot_xfer_arm(s);
+	}
+	spin_unlock_bh(&s->rx_lock);
 }
 
 void ringboot_xfer_fail(struct ringboot_session *s, int err)

@@ -109,7 +109,7 @@ enum ringboot_attr {
 
 	RINGBOOT_A_SESSION_ID,		/* u32 */
 	RINGBOOT_A_RING_FD,		/* u32: an open, mapped /dev/ringboot */
-	RINGBOOT_A_SOCK_FD,		/* u32: a bound, unconnected UDP socket */
+	RINGBOOT_A_SOCK_FD,		/* u32: a bound UDP socket (see docs/fastpath.md) */
 	RINGBOOT_A_PEER_ADDR,		/* binary: 4 (AF_INET) or 16 (AF_INET6) bytes */
 	RINGBOOT_A_PEER_PORT,		/* u16, host order: the server's TID; 0 = latch from DATA 1 */
 	RINGBOOT_A_BLKSIZE,		/* u16: 8..65464 (RFC 2348); default 512 */
@@ -137,6 +137,8 @@ enum ringboot_attr {
 	RINGBOOT_A_TURNAROUND_MAX_NS,	/* u64 */
 	RINGBOOT_A_TURNAROUND_SUM_NS,	/* u64 */
 	RINGBOOT_A_TURNAROUND_COUNT,	/* u64 */
+	RINGBOOT_A_FIRST_BLOCK,		/* u32: 1..65535, block expected first; default 1 */
+	RINGBOOT_A_OFFSET,		/* u64: file offset of that block's first byte */
 
 	__RINGBOOT_A_MAX,
 };
