@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""A small, deliberately faulty HTTP/1.1 server for what nginx will not do.
+
+    http_faulty.py ADDR PORT ROOT
+
+The first path component picks the fault; the rest names a file under ROOT:
+
+    /upstream/F     F as HTTP/1.0, no Content-Length, close-delimited (nginx
+                    in front of it turns this into a chunked response)
+    /bighead/F      a response head larger than 16 KiB
+    /manyheaders/F  more header fields than the client accepts
+    /badchunk/F     chunked with an invalid chunk size
+    /hugechunk/F    chunked with a chunk size that overflows 64 bits
+    /clbig/F        Content-Length larger than 2^64
+    /clconflict/F   two different Content-Length values
+    /longbody/F     the body of F followed by garbage past Content-Length
+    /stall/F        the head, half the body, then silence
+    /trickle/F      the head, then one byte every 0.2 s
+    /headstall/F    part of the head, then silence
+    /retry/F        503 + Retry-After: 1 on the first request, then F
+    /retrylong/F    503 + Retry-After: 3600
+    /cut/F          first request: half of F then close; Range honoured after
+    /norange/F      first request: half of F then close; Range ignored (200)
+    /notahttp/F     garbage instead of a status line
+
+Every request is logged to stdout as "METHOD PATH RANGE" for the tests.
+"""
+import os
+import socket
+import socketserver
+import sys
+import threading
+import time
+
+state = {}
+lock = threading.Lock()
+
+
+def first_time(key):
+    with lock:
+        n = state.get(key, 0)
+        state[key] = n + 1
+        return n == 0
+
+
+class Handler(socketserver.BaseRequestHandler):
+    def read_head(self):
+        data = b""
+        while b"\r\n\r\n" not in data:
+            chunk = self.request.recv(4096)
+            if not chunk:
+                return None
+            data += chunk
+        return data.split(b"\r\n\r\n", 1)[0].decode("latin-1")
+
+    def send(self, data):
+        self.request.sendall(data)
+
+    def ok_head(self, length, extra=""):
+        return ("HTTP/1.1 200 OK\r\nContent-Length: %d\r\nETag: \"v1\"\r\n%s\r\n"
+                % (length, extra)).encode()
+
+    def handle(self):
+        while True:
+            head = self.read_head()
+            if head is None:
+                return
+            lines = head.split("\r\n")
+            method, target = lines[0].split(" ")[:2]
+            headers = {}
+            for l in lines[1:]:
+                k, _, v = l.partition(":")
+                headers[k.strip().lower()] = v.strip()
+            rng = headers.get("range", "-")
+            print("%s %s %s" % (method, target, rng), flush=True)
+            parts = target.split("/", 2)
+            if len(parts) < 3:
+                self.send(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+                return
+            mode, name = parts[1], parts[2]
+            try:
+                with open(os.path.join(ROOT, os.path.basename(name)), "rb") as f:
+                    body = f.read()
+            except OSError:
+                self.send(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
+                continue
+            if not self.fault(mode, target, body, rng):
+                return
+
+    def fault(self, mode, target, body, rng):
+        """Answer one request; False closes the connection."""
+        half = len(body) // 2
+        if mode == "upstream":
+            self.send(b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n" + body)
+            return False
+        if mode == "bighead":
+            self.send(b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+            return False
+        if mode == "manyheaders":
+            self.send(b"HTTP/1.1 200 OK\r\n" + b"".join(b"X-%d: v\r\n" % i for i in range(100))
+                      + b"Content-Length: 0\r\n\r\n")
+            return False
+        if mode == "badchunk":
+            self.send(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      b"5\r\nhello\r\nzz\r\nworld\r\n0\r\n\r\n")
+            return False
+        if mode == "hugechunk":
+            self.send(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                      b"fffffffffffffffff0\r\nhello\r\n")
+            return False
+        if mode == "clbig":
+            self.send(b"HTTP/1.1 200 OK\r\nContent-Length: 99999999999999999999999\r\n\r\n" + body)
+            return False
+        if mode == "clconflict":
+            self.send(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\nContent-Length: %d\r\n\r\n"
+                      % (len(body), len(body) + 1) + body)
+            return False
+        if mode == "longbody":
+            self.send(self.ok_head(len(body)) + body + b"GARBAGE AFTER THE BODY")
+            return True
+        if mode == "stall":
+            self.send(self.ok_head(len(body)) + body[:half])
+            time.sleep(60)
+            return False
+        if mode == "headstall":
+            self.send(b"HTTP/1.1 200 OK\r\nContent-Le")
+            time.sleep(60)
+            return False
+        if mode == "trickle":
+            self.send(self.ok_head(len(body)))
+            for i in range(len(body)):
+                self.send(body[i:i + 1])
+                time.sleep(0.2)
+            return False
+        if mode == "retry":
+            if first_time(target):
+                self.send(b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\n"
+                          b"Content-Length: 4\r\n\r\nbusy")
+                return True
+            self.send(self.ok_head(len(body)) + body)
+            return True
+        if mode == "retrylong":
+            self.send(b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 3600\r\n"
+                      b"Content-Length: 0\r\n\r\n")
+            return True
+        if mode in ("cut", "norange"):
+            if first_time(target):
+                self.send(self.ok_head(len(body)) + body[:half])
+                return False
+            if mode == "cut" and rng.startswith("bytes=") and rng.endswith("-"):
+                start = int(rng[6:-1])
+                part = body[start:]
+                self.send(("HTTP/1.1 206 Partial Content\r\nContent-Length: %d\r\n"
+                           "Content-Range: bytes %d-%d/%d\r\nETag: \"v1\"\r\n\r\n"
+                           % (len(part), start, len(body) - 1, len(body))).encode() + part)
+                return True
+            self.send(self.ok_head(len(body)) + body)
+            return True
+        if mode == "notahttp":
+            self.send(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
+            return False
+        self.send(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
+        return False
+
+
+class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+
+if __name__ == "__main__":
+    addr, port, ROOT = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    if ":" in addr:
+        Server.address_family = socket.AF_INET6
+    with Server((addr, port), Handler) as srv:
+        srv.serve_forever()
