@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Verb `ringboot dhcp`: run the DHCP exchange once (or keep the lease with
+ * --daemon), configure the interface, print the lease and the parameters it
+ * yields. docs/cli.md "dhcp".
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "atomicfile.h"
+#include "config.h"
+#include "dhcp_run.h"
+#include "json.h"
+#include "log.h"
+#include "ringboot.h"
+#include "sson.h"
+#include "verbs_decl.h"
+
+#define DEFAULT_VENDOR_CLASS "ccp.avaya.com"	/* what Avaya 96xx phones send (option 60) */
+
+static const char usage_text[] =
+	"Usage: ringboot dhcp [--iface IF] [--no-configure] [--daemon] [--json] [options]\n"
+	"       ringboot dhcp --release [--iface IF]\n"
+	"       ringboot dhcp --sson STRING\n"
+	"Acquire a DHCPv4 lease, configure the interface, print the lease and the\n"
+	"parameters it yields; --daemon then keeps it (renew, rebind, release on stop).\n"
+	"  --iface IF            interface (default: INTERFACE of the configuration, eth0)\n"
+	"  --no-configure        leave the interface alone (no address, route, MTU, VLAN)\n"
+	"  --daemon              keep the lease until SIGTERM, then release it\n"
+	"  --release             release the stored lease of IF and remove its address\n"
+	"  --sson STRING         no exchange: take STRING as the site-specific option 242\n"
+	"  --no-init-reboot      ignore the stored lease (start with DISCOVER)\n"
+	"  --no-rapid-commit     do not offer Rapid Commit (RFC 4039)\n"
+	"  --no-vlan             do not act on L2Q/L2QVLAN (voice VLAN)\n"
+	"  --vendor-class STR    option 60 (default " DEFAULT_VENDOR_CLASS ")\n"
+	"  --hostname NAME       option 12 (default: none)\n"
+	"  --first-interval MS   first retransmission interval (default 500)\n"
+	"  --timeout S           give up acquiring after S seconds (default 30)\n"
+	"  --arp-wait MS         ARP check of the offered address (default 200, 0: off)\n";
+
+enum {
+	OPT_IFACE = 0x100, OPT_NO_CONFIGURE, OPT_DAEMON, OPT_RELEASE, OPT_SSON,
+	OPT_NO_REBOOT, OPT_NO_RAPID, OPT_NO_VLAN, OPT_VENDOR, OPT_HOSTNAME, OPT_FIRST,
+	OPT_TIMEOUT, OPT_ARP,
+};
+
+struct dhcp_args {
+	const char *iface;
+	const char *sson;
+	bool daemon, release;
+};
+
+static int num_arg(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtol(s, &end, 10);
+	if (errno || end == s || *end || *out < lo || *out > hi) {
+		rb_err("dhcp: bad number '%s' (expected %ld..%ld)", s, lo, hi);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int copy_str(char *dst, size_t cap, const char *s, const char *what)
+{
+	size_t n = strlen(s);
+
+	if (n >= cap) {
+		rb_err("dhcp: %s too long (at most %zu bytes)", what, cap - 1);
+		return -EINVAL;
+	}
+	memcpy(dst, s, n + 1);
+	return 0;
+}
+
+static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct dhcp_args *a,
+		      struct rb_dhcp_run *r)
+{
+	static const struct option opts[] = {
+		{ "iface", required_argument, NULL, OPT_IFACE },
+		{ "no-configure", no_argument, NULL, OPT_NO_CONFIGURE },
+		{ "daemon", no_argument, NULL, OPT_DAEMON },
+		{ "release", no_argument, NULL, OPT_RELEASE },
+		{ "sson", required_argument, NULL, OPT_SSON },
+		{ "no-init-reboot", no_argument, NULL, OPT_NO_REBOOT },
+		{ "no-rapid-commit", no_argument, NULL, OPT_NO_RAPID },
+		{ "no-vlan", no_argument, NULL, OPT_NO_VLAN },
+		{ "vendor-class", required_argument, NULL, OPT_VENDOR },
+		{ "hostname", required_argument, NULL, OPT_HOSTNAME },
+		{ "first-interval", required_argument, NULL, OPT_FIRST },
+		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
+		{ "arp-wait", required_argument, NULL, OPT_ARP },
+		{ "help", no_argument, NULL, 'h' },
+		RB_COMMON_LONGOPTS,
+		{ NULL, 0, NULL, 0 },
+	};
+	long n;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (rb_common_opt(ctx, c, optarg))
+			continue;
+		switch (c) {
+		case OPT_IFACE: a->iface = optarg; break;
+		case OPT_NO_CONFIGURE: r->configure = false; break;
+		case OPT_DAEMON: a->daemon = true; break;
+		case OPT_RELEASE: a->release = true; break;
+		case OPT_SSON: a->sson = optarg; break;
+		case OPT_NO_REBOOT: r->use_stored = false; break;
+		case OPT_NO_RAPID: r->cfg.rapid_commit = false; break;
+		case OPT_NO_VLAN: r->follow_vlan = false; break;
+		case OPT_VENDOR:
+			if (copy_str(r->cfg.vendor_class, sizeof(r->cfg.vendor_class), optarg,
+				     "vendor class"))
+				return -EINVAL;
+			break;
+		case OPT_HOSTNAME:
+			if (copy_str(r->cfg.hostname, sizeof(r->cfg.hostname), optarg, "host name"))
+				return -EINVAL;
+			break;
+		case OPT_FIRST:
+			if (num_arg(optarg, 1, 64000, &n))
+				return -EINVAL;
+			r->cfg.first_ms = (uint32_t)n;
+			break;
+		case OPT_TIMEOUT:
+			if (num_arg(optarg, 0, 86400, &n))
+				return -EINVAL;
+			r->cfg.timeout_ms = (uint32_t)n * 1000;
+			break;
+		case OPT_ARP:
+			if (num_arg(optarg, 0, 10000, &n))
+				return -EINVAL;
+			r->arp_ms = (unsigned int)n;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 1;
+		default:
+			fputs(usage_text, stderr);
+			return -EINVAL;
+		}
+	}
+	if (optind != argc || (a->daemon && a->release) || (a->sson && (a->daemon || a->release))) {
+		fputs(usage_text, stderr);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static void print_params(const struct rb_params *p, struct rb_json *j)
+{
+	struct rb_param_view v;
+
+	if (j) {
+		rb_json_obj_begin(j);
+		for (size_t i = 0; rb_params_at(p, i, &v); i++) {
+			rb_json_key(j, v.name);
+			rb_json_strn(j, v.value, v.value_len);
+		}
+		rb_json_obj_end(j);
+		return;
+	}
+	for (size_t i = 0; rb_params_at(p, i, &v); i++)
+		printf("  %s=%.*s (%s)\n", v.name, (int)v.value_len, v.value,
+		       rb_origin_name(v.origin.kind));
+}
+
+static void print_result(struct rb_ctx *ctx, const struct rb_dhcp_run *r,
+			 const struct rb_dhcp_link *l)
+{
+	const struct rb_dhcp_lease *ls = &l->c->lease;
+	uint64_t ms = (r->bound_ns - r->t0_ns) / 1000000;
+	char a[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
+	struct rb_json j;
+
+	if (ctx->json) {
+		rb_json_init(&j, stdout, false);
+		rb_json_obj_begin(&j);
+		rb_json_key(&j, "iface");
+		rb_json_str(&j, l->name);
+		rb_json_key(&j, "vlan");
+		if (l->vlan)
+			rb_json_uint(&j, l->vlan);
+		else
+			rb_json_null(&j);
+		rb_json_key(&j, "vlan_fallback");
+		rb_json_bool(&j, r->vlan_fell_back);
+		rb_json_key(&j, "configured");
+		rb_json_bool(&j, l->configured);
+		rb_json_key(&j, "elapsed_ms");
+		rb_json_uint(&j, ms);
+		rb_json_key(&j, "naks");
+		rb_json_uint(&j, l->c->naks);
+		rb_json_key(&j, "lease");
+		rb_dhcp_lease_json(ls, &j);
+		rb_json_key(&j, "params");
+		print_params(r->params, &j);
+		rb_json_obj_end(&j);
+		rb_json_end(&j);
+		return;
+	}
+	inet_ntop(AF_INET, &ls->addr, a, sizeof(a));
+	inet_ntop(AF_INET, &ls->server, s, sizeof(s));
+	printf("%s: %s/%u from %s, lease %u s%s%s (%llu ms)\n", l->name, a, ls->prefix, s,
+	       ls->lease_s, ls->rapid_commit ? ", rapid commit" : "",
+	       l->configured ? ", configured" : "", (unsigned long long)ms);
+	printf("parameters:\n");
+	print_params(r->params, NULL);
+}
+
+/* --sson: the handset's own network manager did DHCP and hands us option 242. */
+static int from_sson(struct rb_ctx *ctx, struct rb_dhcp_run *r, const char *str)
+{
+	struct rb_sson s = { 0 };
+	char path[4096];
+	struct rb_json j;
+	int err = rb_sson_parse(str, strlen(str), &s);
+
+	if (!err) {
+		rb_params_clear_kind(r->params, RB_ORIGIN_OPT242);
+		err = rb_sson_apply(&s, r->params, RB_ORIGIN_OPT242);
+		err = err < 0 ? err : 0;
+	}
+	rb_sson_free(&s);
+	if (!err) {
+		snprintf(path, sizeof(path), "%s/params", r->state_dir);
+		err = rb_params_save(r->params, path);
+	}
+	if (!err) {
+		snprintf(path, sizeof(path), "%s/params.env", r->state_dir);
+		err = rb_params_write_env(r->params, path);
+	}
+	if (err) {
+		rb_err("dhcp: --sson: %s", strerror(-err));
+		return RB_EXIT_FAIL;
+	}
+	if (ctx->json) {
+		rb_json_init(&j, stdout, false);
+		rb_json_obj_begin(&j);
+		rb_json_key(&j, "params");
+		print_params(r->params, &j);
+		rb_json_obj_end(&j);
+		rb_json_end(&j);
+	} else {
+		print_params(r->params, NULL);
+	}
+	return RB_EXIT_OK;
+}
+
+/* The interface: --iface, else INTERFACE of the configuration, else eth0. */
+static const char *pick_iface(struct rb_ctx *ctx, const char *given, struct rb_config *cfg)
+{
+	const char *v;
+	int err;
+
+	if (given)
+		return given;
+	err = rb_config_load(cfg, ctx->config);
+	if (err && ctx->config_given)
+		rb_warn("dhcp: cannot read %s: %s", ctx->config, strerror(-err));
+	v = rb_config_get(cfg, "INTERFACE");
+	return v ? v : "eth0";
+}
+
+static int block_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -errno;
+	return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+static int do_release(struct rb_dhcp_run *r, struct rb_dhcp_link *l)
+{
+	char path[4096];
+	int err = rb_dhcp_lease_path(path, sizeof(path), r->state_dir, l->name);
+
+	if (!err)
+		err = rb_dhcp_lease_load(&l->c->lease, path);
+	if (err) {
+		rb_err("dhcp: %s: no stored lease to release (%s)", l->name, strerror(-err));
+		return RB_EXIT_FAIL;
+	}
+	rb_dhcp_client_adopt(l->c, &r->cfg, l->name, l->mac, &l->c->lease);
+	l->configured = r->configure;
+	err = rb_dhcp_release(r, l);
+	if (err) {
+		rb_err("dhcp: %s: release: %s", l->name, strerror(-err));
+		return RB_EXIT_FAIL;
+	}
+	return RB_EXIT_OK;
+}
+
+static void run_init(struct rb_ctx *ctx, struct rb_dhcp_run *r)
+{
+	struct timespec ts;
+
+	memset(r, 0, sizeof(*r));
+	r->state_dir = ctx->state_dir;
+	rb_dhcp_config_defaults(&r->cfg);
+	memcpy(r->cfg.vendor_class, DEFAULT_VENDOR_CLASS, sizeof(DEFAULT_VENDOR_CLASS));
+	r->configure = true;
+	r->follow_vlan = true;
+	r->use_stored = true;
+	r->arp_ms = 200;
+	r->sigfd = -1;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	r->t0_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int exchange(struct rb_ctx *ctx, struct rb_dhcp_run *r, struct dhcp_args *a,
+		    const char *iface)
+{
+	struct rb_dhcp_link *links = calloc(2, sizeof(*links)), *active;
+	int ret = RB_EXIT_FAIL, err;
+
+	if (!links)
+		return RB_EXIT_FAIL;
+	err = rb_dhcp_link_open(r, &links[0], iface);
+	if (err) {
+		rb_err("dhcp: %s: %s", iface, strerror(-err));
+		goto out;
+	}
+	if (a->release) {
+		ret = do_release(r, &links[0]);
+		goto out;
+	}
+	err = rb_dhcp_acquire(r, &links[0], 0);
+	if (err)
+		goto out;
+	err = rb_dhcp_vlan(r, &links[0], &links[1], &active);
+	if (err) {
+		rb_err("dhcp: voice VLAN: %s", strerror(-err));
+		goto out;
+	}
+	print_result(ctx, r, active);
+	fflush(stdout);
+	ret = RB_EXIT_OK;
+	if (a->daemon && rb_dhcp_keep(r, active))
+		ret = RB_EXIT_FAIL;
+out:
+	rb_dhcp_link_close(r, &links[1]);
+	rb_dhcp_link_close(r, &links[0]);
+	free(links);
+	return ret;
+}
+
+int cmd_dhcp(struct rb_ctx *ctx, int argc, char **argv)
+{
+	struct dhcp_args a = { 0 };
+	struct rb_config cfg = { 0 };
+	struct rb_dhcp_run r;
+	char path[4096];
+	int ret = RB_EXIT_FAIL, err;
+
+	run_init(ctx, &r);
+	err = parse_args(ctx, argc, argv, &a, &r);
+	if (err)
+		return err > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
+	r.state_dir = ctx->state_dir;	/* --state-dir may follow the verb */
+	err = rb_mkdir_p(r.state_dir, 0755);
+	r.params = rb_params_new();
+	if (err || !r.params) {
+		rb_err("dhcp: state directory %s: %s", r.state_dir, strerror(err ? -err : ENOMEM));
+		goto out;
+	}
+	snprintf(path, sizeof(path), "%s/params", r.state_dir);
+	err = rb_params_load(r.params, path);
+	if (err && err != -ENOENT)
+		rb_warn("dhcp: ignoring %s: %s", path, strerror(-err));
+	if (a.sson) {
+		ret = from_sson(ctx, &r, a.sson);
+		goto out;
+	}
+	r.sigfd = block_signals();
+	if (r.sigfd < 0)
+		rb_warn("dhcp: signalfd: %s", strerror(-r.sigfd));
+	err = rb_netcfg_open(&r.nc);
+	if (err) {
+		rb_err("dhcp: rtnetlink: %s", strerror(-err));
+		goto out;
+	}
+	ret = exchange(ctx, &r, &a, pick_iface(ctx, a.iface, &cfg));
+	rb_netcfg_close(&r.nc);
+out:
+	if (r.sigfd >= 0)
+		close(r.sigfd);
+	rb_params_free(r.params);
+	rb_config_free(&cfg);
+	return ret;
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Running the DHCP client on real interfaces: sockets, the wait loop, ARP
+ * check, interface set-up (netcfg), the lease file and the parameters it
+ * yields, the voice VLAN hop, and keeping the lease (--daemon).
+ */
+#ifndef RINGBOOT_DHCP_RUN_H
+#define RINGBOOT_DHCP_RUN_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dhcp_client.h"
+#include "dhcp_sock.h"
+#include "netcfg.h"
+#include "params.h"
+
+struct rb_dhcp_link {
+	char name[IF_NAMESIZE];
+	int ifindex;
+	uint8_t mac[6];
+	uint16_t vlan;			/* 802.1Q id when this is the voice VLAN, else 0 */
+	bool created;			/* we created the VLAN interface */
+	bool configured;		/* address (and route) applied */
+	struct rb_dhcp_sock sock;
+	struct rb_dhcp_client *c;
+};
+
+struct rb_dhcp_run {
+	const char *state_dir;
+	struct rb_dhcp_config cfg;	/* template for each link */
+	bool configure;			/* false: --no-configure */
+	bool follow_vlan;		/* act on L2Q/L2QVLAN */
+	bool use_stored;		/* INIT-REBOOT from the stored lease */
+	unsigned int arp_ms;		/* ARP check of the address; 0: off */
+	struct rb_netcfg nc;
+	struct rb_params *params;
+	int sigfd;			/* signalfd (SIGTERM, SIGINT), -1: none */
+	uint64_t t0_ns;			/* start, for elapsed times */
+	uint64_t bound_ns;		/* when the first address was configured */
+	uint16_t vlan_tried;		/* the VLAN hop that was tried, 0: none */
+	bool vlan_fell_back;		/* no lease on it within VLANTEST */
+};
+
+int rb_dhcp_link_open(struct rb_dhcp_run *r, struct rb_dhcp_link *l, const char *name);
+void rb_dhcp_link_close(struct rb_dhcp_run *r, struct rb_dhcp_link *l);
+
+/*
+ * Acquire a lease on l within timeout_ms (0: the configured limit; UINT32_MAX:
+ * none), configure the interface (unless --no-configure), store the lease and
+ * update the parameters. Returns 0, -ETIMEDOUT, -EINTR (signal), -errno.
+ */
+int rb_dhcp_acquire(struct rb_dhcp_run *r, struct rb_dhcp_link *l, uint32_t timeout_ms);
+
+/*
+ * Voice VLAN (Avaya L2Q/L2QVLAN/VLANTEST): when the parameters ask for it,
+ * create the VLAN on l, acquire there within VLANTEST seconds, and switch *l
+ * to it (releasing the untagged lease); otherwise leave *l as it was.
+ * Returns 0 (on either interface) or -errno.
+ */
+int rb_dhcp_vlan(struct rb_dhcp_run *r, struct rb_dhcp_link *l, struct rb_dhcp_link *vl,
+		 struct rb_dhcp_link **active);
+
+/* Keep the lease until SIGTERM/SIGINT, then release it (RFC 2131 §4.4.5, §4.4.6). */
+int rb_dhcp_keep(struct rb_dhcp_run *r, struct rb_dhcp_link *l);
+
+/* Give the lease of l back and remove its configuration and lease file. */
+int rb_dhcp_release(struct rb_dhcp_run *r, struct rb_dhcp_link *l);
+
+/* Remove address and route applied for l's lease. */
+void rb_dhcp_deconfigure(struct rb_dhcp_run *r, struct rb_dhcp_link *l);
+
+#endif
