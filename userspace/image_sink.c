@@ -110,11 +110,13 @@ static int check_header(struct rb_image_sink *is)
 {
 	const struct rb_image_policy *pol = is->pol;
 	struct rb_img_hdr *h = &is->hdr;
+	char why[256];
 	int err;
 
-	err = rb_img_check(is->hdr_raw, sizeof(is->hdr_raw), pol->keys, h, is->why, sizeof(is->why));
+
+	err = rb_img_check(is->hdr_raw, sizeof(is->hdr_raw), pol->keys, h, why, sizeof(why));
 	if (err)
-		return refuse(is, err, "%s", is->why);
+		return refuse(is, err, "%s", why);
 	if (pol->nmodels && !rb_img_list_fits(h->models, pol->models, pol->nmodels))
 		return refuse(is, -EMEDIUMTYPE, "image %s is for models %s, not %s", h->name,
 			      h->models, pol->models[0]);
@@ -124,9 +126,14 @@ static int check_header(struct rb_image_sink *is)
 	if (pol->expect_name && strcmp(pol->expect_name, h->name))
 		return refuse(is, -EMEDIUMTYPE, "image is %s, but %s was asked for", h->name,
 			      pol->expect_name);
-	if (is->announced != RB_SINK_SIZE_UNKNOWN && is->announced != RB_IMG_HDR_LEN + h->payload_len)
-		return refuse(is, -EBADMSG, "transfer size %llu disagrees with the header (%llu bytes)",
-			      (unsigned long long)is->announced,
+	/* A known transfer size tells at once what the stream would show at its end. */
+	if (is->announced != RB_SINK_SIZE_UNKNOWN && is->announced < RB_IMG_HDR_LEN + h->payload_len)
+		return refuse(is, -ENODATA, "truncated payload: the transfer has %llu bytes, "
+			      "the header announces %llu", (unsigned long long)is->announced,
+			      (unsigned long long)(RB_IMG_HDR_LEN + h->payload_len));
+	if (is->announced != RB_SINK_SIZE_UNKNOWN && is->announced > RB_IMG_HDR_LEN + h->payload_len)
+		return refuse(is, -EMSGSIZE, "trailing data: the transfer has %llu bytes, "
+			      "the header announces %llu", (unsigned long long)is->announced,
 			      (unsigned long long)(RB_IMG_HDR_LEN + h->payload_len));
 	if (h->payload_len > is->sink.limit - RB_IMG_HDR_LEN)
 		return refuse(is, -EFBIG, "payload of %llu bytes exceeds the limit",
@@ -203,8 +210,9 @@ static int is_open(struct rb_sink *s, uint64_t total)
 	is->rec_loaded = true;
 	if (!is->pol->insecure_unsigned) {
 		if (total != RB_SINK_SIZE_UNKNOWN && total <= RB_IMG_HDR_LEN)
-			return refuse(is, -EBADMSG, "transfer of %llu bytes cannot hold an image",
-				      (unsigned long long)total);
+			return refuse(is, -ENODATA, "truncated image: %llu bytes cannot hold the "
+				      "%u-byte header and a payload", (unsigned long long)total,
+				      RB_IMG_HDR_LEN);
 		return 0;
 	}
 	/* Raw payload: size checks only. */
@@ -355,6 +363,8 @@ static int is_commit(struct rb_sink *s)
 	err = rb_slots_save(sl);
 	if (err)
 		return refuse(is, err, "%s", sl->why);
+	/* From here the slot is complete and checked: abort must not mark it invalid. */
+	is->slot_complete = true;
 	rb_fault_point(&sl->fault, "hook");
 	if (sl->cfg.hook) {
 		err = rb_slots_run_hook(sl, is->target, "commit");
@@ -388,7 +398,7 @@ static void is_abort(struct rb_sink *s)
 	 * invalid (it may hold part of it); the active slot was never touched.
 	 */
 	if (is->rec_loaded && is->result != -EALREADY && is->result != -EBUSY &&
-	    is->phase != RB_IMG_DONE) {
+	    is->phase != RB_IMG_DONE && !is->slot_complete) {
 		if (is->target < 0)
 			is->target = sl->rec.pending ? -1 : rb_slots_inactive(sl);
 		if (is->target >= 0 && mark_invalid(is))

@@ -52,7 +52,8 @@ struct rb_image_sink {
 	uint8_t hdr_raw[RB_IMG_HDR_LEN];
 	size_t hdr_have;
 	struct rb_img_hdr hdr;
-	bool rec_loaded;		/* the slot record was read (we hold the lock) */
+	bool rec_loaded;
+	bool slot_complete;		/* written, synced, digest checked */		/* the slot record was read (we hold the lock) */
 	int target;			/* slot being written, -1 before the header passed */
 	int fd;
 	bool sha_live;
