@@ -237,10 +237,13 @@ static void timer_fired(struct rb_loop *loop, struct rb_timer *tm)
 	t->ack_sent_ns = 0;
 	/* Exponential back-off (RFC 6298 section 5.5). */
 	t->rto_ms = t->rto_ms * 2 > RTO_MAX_MS ? RTO_MAX_MS : t->rto_ms * 2;
-	if (t->state == ST_RRQ)
+	if (t->state == ST_RRQ) {
 		send_rrq(t);
-	else
-		send_ack(t, t->last_ack);
+	} else {
+		/* RFC 7440 section 4: on timeout, ACK the last block received
+		 * in order, so the server resends the window from there. */
+		send_ack(t, t->last_inorder);
+	}
 	t->ack_sent_ns = 0;
 	t->in_window = 0;
 	arm_timer(t);
