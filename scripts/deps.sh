@@ -11,7 +11,7 @@ PKGS=(
 	libc-ares-dev libcmocka-dev clang libclang-rt-14-dev llvm
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod
 	iproute2 dnsmasq-base nginx tftpd-hpa tftp-hpa curl wget openssl
-	tcpdump dmsetup e2fsprogs gnuplot-nox dkms procps psmisc xxd
+	tcpdump dmsetup e2fsprogs gnuplot-nox dkms procps psmisc xxd jq
 )
 
 cache=${RINGBOOT_CACHE:-/var/cache/ringboot}
