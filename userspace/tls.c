@@ -332,23 +332,45 @@ bool rb_tls_resumed(const struct rb_tls *t)
 	return wolfSSL_session_reused(t->ssl) == 1;
 }
 
+/* Certificate verdicts arrive as wolfSSL codes or, in Debian's OpenSSL-compatible build, X509_V_ERR_*. */
+static const char *verify_reason(int e)
+{
+	switch (e) {
+	case ASN_NO_SIGNER_E:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
+	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
+	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
+	case X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN:
+		return "certificate not signed by a trusted CA (--ca)";
+	case ASN_AFTER_DATE_E:
+	case X509_V_ERR_CERT_HAS_EXPIRED:
+	case X509_V_ERR_ERROR_IN_CERT_NOT_AFTER_FIELD:	/* wolfSSL's mapping of ASN_AFTER_DATE_E */
+		return "certificate expired";
+	case ASN_BEFORE_DATE_E:
+	case X509_V_ERR_CERT_NOT_YET_VALID:
+	case X509_V_ERR_ERROR_IN_CERT_NOT_BEFORE_FIELD:
+		return "certificate not yet valid";
+	}
+	return NULL;
+}
+
 void rb_tls_strerror(const struct rb_tls *t, int err, char *buf, size_t len)
 {
-	int e = t->verify_err ? t->verify_err : t->fatal;
+	const char *why = verify_reason(t->verify_err);
 
 	if (t->verify_err == DOMAIN_NAME_MISMATCH)
 		snprintf(buf, len, "certificate does not name '%s'", t->expect);
-	else if (t->verify_err == ASN_NO_SIGNER_E)
-		snprintf(buf, len, "certificate not signed by a trusted CA (--ca)");
-	else if (t->verify_err == ASN_AFTER_DATE_E)
-		snprintf(buf, len, "certificate expired");
-	else if (t->verify_err == ASN_BEFORE_DATE_E)
-		snprintf(buf, len, "certificate not yet valid");
+	else if (why)
+		snprintf(buf, len, "%s", why);
+	else if (t->verify_err > 0)
+		snprintf(buf, len, "certificate refused: %s (%d)",
+			 wolfSSL_X509_verify_cert_error_string(t->verify_err), t->verify_err);
 	else if (t->verify_err)
-		snprintf(buf, len, "certificate refused: %s",
-			 wolfSSL_ERR_reason_error_string((unsigned long)e));
-	else if (e)
-		snprintf(buf, len, "TLS error: %s", wolfSSL_ERR_reason_error_string((unsigned long)e));
+		snprintf(buf, len, "certificate refused: %s (%d)",
+			 wolfSSL_ERR_reason_error_string((unsigned long)t->verify_err), t->verify_err);
+	else if (t->fatal)
+		snprintf(buf, len, "TLS error: %s (%d)",
+			 wolfSSL_ERR_reason_error_string((unsigned long)t->fatal), t->fatal);
 	else
 		snprintf(buf, len, "TLS error: %s", strerror(-err));
 }
