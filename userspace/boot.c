@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* `ringboot boot`: script, image, settings (boot.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "atomicfile.h"
+#include "boot.h"
+#include "image_sink.h"
+#include "log.h"
+#include "ringboot.h"
+#include "sink_mem.h"
+
+/*
+ * "Not delivered" (PROVISIONING.md): the server answered, and the answer is
+ * no: a 404, a refused connection, a failed TLS check. Go to the next server
+ * at once. Anything else (a timeout, a reset, a 5xx) is worth a retry.
+ */
+static bool definite_no(int err)
+{
+	switch (err) {
+	case -ENOENT:		/* 404/410, TFTP "file not found" */
+	case -EACCES:		/* 401/403, TFTP "access violation" */
+	case -ECONNREFUSED:
+	case -EHOSTUNREACH:
+	case -ENETUNREACH:
+	case -EADDRNOTAVAIL:
+	case -EKEYREJECTED:	/* the certificate did not verify */
+	case -EPROTO:		/* TLS handshake failure */
+	case -EINVAL:
+	case -EFBIG:
+		return true;
+	}
+	return false;
+}
+
+/* Jittered exponential back-off: base * 2^attempt, capped, then 50-100% of it
+ * (thousands of phones restart together after a power cut). */
+static uint64_t backoff_ms(const struct rb_boot *b, unsigned int attempt)
+{
+	uint64_t ms = (uint64_t)b->o->retry_base_ms << (attempt < 20 ? attempt : 20);
+	uint32_t r = 0;
+
+	if (ms > (uint64_t)b->o->retry_max_ms)
+		ms = (uint64_t)b->o->retry_max_ms;
+	if (getrandom(&r, sizeof(r), 0) != sizeof(r))
+		r = (uint32_t)rb_now_ns();
+	return ms / 2 + (ms / 2) * (r % 1001) / 1000;
+}
+
+static void sleep_ms(uint64_t ms)
+{
+	struct timespec ts = { .tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000 };
+
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+}
+
+/* Fetch file from server s into sink once. 0 or -errno; res says why. */
+static int fetch_once(struct rb_boot *b, const struct rb_boot_server *s, const char *file,
+		      struct rb_sink *sink, struct rb_fetch_result *res)
+{
+	char url[1024];
+	int err;
+
+	err = rb_boot_server_url(s, file, url, sizeof(url));
+	if (err) {
+		memset(res, 0, sizeof(*res));
+		snprintf(res->reason, sizeof(res->reason), "refusing file name '%s'", file);
+		return err;
+	}
+	return rb_fetch_run(&b->loop, url, sink, &b->o->fetch, res);
+}
+
+/*
+ * Fetch file from s into a fresh memory sink, retrying transient failures
+ * with back-off (RETRY_MAX attempts). The sink is re-initialised for each
+ * attempt. Returns 0 (m holds the file) or the last -errno.
+ */
+static int fetch_mem(struct rb_boot *b, const struct rb_boot_server *s, const char *file,
+		     struct rb_sink_mem *m, struct rb_fetch_result *res)
+{
+	int err;
+
+	for (unsigned int attempt = 0;; attempt++) {
+		rb_sink_mem_init(m, RB_BOOT_SCRIPT_MAX);
+		err = fetch_once(b, s, file, &m->sink, res);
+		if (!err)
+			return 0;
+		rb_sink_mem_free(m);
+		if (definite_no(err) || attempt + 1 >= (unsigned int)b->o->retry_max)
+			return err;
+		rb_info("boot: %s: %s; retrying", res->url, res->reason);
+		sleep_ms(backoff_ms(b, attempt));
+	}
+}
+
+static void result_detail(const struct rb_fetch_result *res, char *out, size_t len)
+{
+	const struct rb_fetch_kv *tls = rb_fetch_get(res, "tls_version");
+
+	snprintf(out, len, "%s %s%s%s%s", res->url, res->path ? res->path : "",
+		 res->path ? " path" : "", tls ? ", " : "", tls ? tls->str : "");
+}
+
+/* Step 2: the upgrade script from the first server that delivers it. */
+static int fetch_script(struct rb_boot *b, struct rb_sink_mem *m)
+{
+	struct rb_boot_servers *list = calloc(1, sizeof(*list));
+	struct rb_fetch_result res;
+	char where[700], detail[1600];
+	int ph, err;
+
+	if (!list)
+		return -ENOMEM;
+	ph = rb_report_begin(&b->rep, "script");
+	err = rb_boot_servers_build(list, b->params);
+	if (!err && !list->n) {
+		err = -ENOENT;
+		snprintf(b->why, sizeof(b->why),
+			 "no file server: TLSSRVR, HTTPSRVR and TFTPSRVR are all %s",
+			 list->ignored ? "unset or invalid" : "unset");
+	}
+	for (size_t i = 0; !err && i < list->n; i++) {
+		int ferr;
+
+		rb_boot_server_describe(&list->s[i], where, sizeof(where));
+		ferr = fetch_mem(b, &list->s[i], b->script_name, m, &res);
+		if (!ferr) {
+			b->origin = list->s[i];
+			b->have_origin = true;
+			b->fallbacks = (unsigned int)i;
+			break;
+		}
+		rb_warn("boot: %s from %s: %s", b->script_name, where, res.reason);
+		if (!b->fallback_why[0])
+			snprintf(b->fallback_why, sizeof(b->fallback_why), "%s from %.300s: %.300s",
+				 b->script_name, where, res.reason);
+		snprintf(b->why, sizeof(b->why), "no server delivered %s (last: %.300s: %.300s)",
+			 b->script_name, where, res.reason);
+	}
+	if (b->have_origin) {
+		result_detail(&res, detail, sizeof(detail));
+		rb_report_end(&b->rep, ph, 0, res.bytes, "%s%s%s", detail,
+			      b->fallbacks ? "; fell back after: " : "",
+			      b->fallbacks ? b->fallback_why : "");
+	} else {
+		if (!err)
+			err = -ENOENT;
+		rb_report_end(&b->rep, ph, err, 0, "%s", b->why);
+		b->fail_phase = "script";
+	}
+	free(list);
+	return b->have_origin ? 0 : err;
+}
+
+/*
+ * A sink that times the commit of the image sink beneath it, so the
+ * timeline shows the download (with streaming verification) and the
+ * commit (fdatasync, digest comparison, state record flip, hook) apart.
+ */
+struct timed_sink {
+	struct rb_sink sink;
+	struct rb_sink *inner;
+	struct rb_boot *b;
+};
+
+static struct timed_sink *timed_of(struct rb_sink *s)
+{
+	return (struct timed_sink *)((char *)s - offsetof(struct timed_sink, sink));
+}
+
+static int timed_open(struct rb_sink *s, uint64_t total)
+{
+	return rb_sink_open(timed_of(s)->inner, total);
+}
+
+static int timed_write(struct rb_sink *s, uint64_t off, const void *buf, size_t len)
+{
+	return rb_sink_write(timed_of(s)->inner, buf, len);
+}
+
+static int timed_rewind(struct rb_sink *s)
+{
+	return rb_sink_rewind(timed_of(s)->inner);
+}
+
+static int timed_commit(struct rb_sink *s)
+{
+	struct timed_sink *t = timed_of(s);
+	int ph = rb_report_begin(&t->b->rep, "commit");
+	int err = rb_sink_commit(t->inner);
+	struct rb_image_sink *is = (struct rb_image_sink *)t->inner;
+
+	rb_report_end(&t->b->rep, ph, err, 0, "%s", err ? is->why :
+		      "slot fdatasync'ed, digest matched, state record replaced");
+	return err;
+}
+
+static void timed_abort(struct rb_sink *s)
+{
+	rb_sink_abort(timed_of(s)->inner);
+}
+
+static const struct rb_sink_ops timed_ops = {
+	.kind = "image",
+	.open = timed_open,
+	.write = timed_write,
+	.rewind = timed_rewind,
+	.commit = timed_commit,
+	.abort = timed_abort,
+};
+
+/* The image policy from the slot options (keys, models, hardware). */
+static int image_policy(struct rb_boot *b, struct rb_image_policy *pol, const char *appname)
+{
+	const struct rb_slot_opts *so = &b->o->slot;
+	char why[512];
+
+	memset(pol, 0, sizeof(*pol));
+	if (!so->insecure && !b->keys) {
+		b->keys = calloc(1, sizeof(*b->keys));
+		if (!b->keys)
+			return -ENOMEM;
+		if (rb_keyring_load_dir(b->keys, so->keys_dir, why, sizeof(why))) {
+			snprintf(b->why, sizeof(b->why), "image keys: %s", why);
+			free(b->keys);
+			b->keys = NULL;
+			return -ENOKEY;
+		}
+	}
+	/* The handset's identity as the parameters have it (configuration,
+	 * --var), plus any --model given on the command line. */
+	b->nmodels = 0;
+	for (size_t i = 0; i < so->nmodels && b->nmodels < RB_BOOT_MAX_MODELS; i++)
+		b->models[b->nmodels++] = so->models[i];
+	for (size_t i = 0; i < 3 && b->nmodels < RB_BOOT_MAX_MODELS; i++) {
+		static const char *const ids[] = { "MODEL", "MODEL4", "MODEL6" };
+		const char *v = rb_params_get(b->params, ids[i]);
+
+		if (v && *v)
+			b->models[b->nmodels++] = v;
+	}
+	pol->keys = b->keys;
+	pol->models = b->models;
+	pol->nmodels = b->nmodels;
+	pol->hw = so->hw;
+	pol->expect_name = so->insecure ? NULL : appname;
+	pol->insecure_unsigned = so->insecure;
+	pol->raw_name = appname;
+	pol->readback = so->readback;
+	return 0;
+}
+
+/*
+ * Step 3: when the script named an image that is not the active one, stream
+ * it into the inactive slot and commit it. Runs once, before the first GET
+ * is served (or after the script when it has no GET).
+ */
+static void boot_image(struct rb_boot *b)
+{
+	const char *appname = rb_params_get(b->script.sets, "APPNAME");
+	struct rb_image_policy pol;
+	struct rb_image_sink is;
+	struct timed_sink ts = { .sink = { .ops = &timed_ops, .limit = UINT64_MAX }, .b = b };
+	struct rb_fetch_result res;
+	char detail[1600];
+	int ph, err;
+
+	if (b->image_done)
+		return;
+	b->image_done = true;
+	if (!appname || !*appname) {
+		rb_report_skip(&b->rep, "image", "the script names no APPNAME");
+		return;
+	}
+	snprintf(b->appname, sizeof(b->appname), "%s", appname);
+	err = rb_slots_load(&b->slots);
+	if (!err && rb_slots_active_is(&b->slots, appname, NULL)) {
+		rb_report_skip(&b->rep, "image", "%s is the active image (slot %c)", appname,
+			       rb_slot_letter(b->slots.rec.active));
+		return;
+	}
+	ph = rb_report_begin(&b->rep, "image");
+	if (!err)
+		err = image_policy(b, &pol, appname);
+	if (!err)
+		err = rb_image_sink_init(&is, &b->slots, &pol);
+	if (err) {
+		b->image_err = err;
+		if (!b->why[0] || err != -ENOKEY)
+			snprintf(b->why, sizeof(b->why), "image %s: %s", appname,
+				 b->slots.why[0] ? b->slots.why : strerror(-err));
+		rb_report_end(&b->rep, ph, err, 0, "%s", b->why);
+		return;
+	}
+	ts.inner = &is.sink;
+	/* One attempt: HTTP resumes a broken body itself (Range), and a
+	 * refused image must not be fetched again. */
+	err = fetch_once(b, &b->origin, appname, &ts.sink, &res);
+	if (err == -EALREADY) {
+		/* The sink found the same image already active (same digest). */
+		rb_report_end(&b->rep, ph, 0, res.bytes, "%s", is.why);
+	} else if (err) {
+		b->image_err = err;
+		snprintf(b->why, sizeof(b->why), "image %s: %s", appname,
+			 is.why[0] ? is.why : res.reason);
+		rb_report_end(&b->rep, ph, err, res.bytes, "%s", b->why);
+	} else {
+		b->restart_due = true;
+		result_detail(&res, detail, sizeof(detail));
+		rb_report_end(&b->rep, ph, 0, res.bytes, "%s: verified while streaming into slot %c",
+			      detail, rb_slot_letter(b->slots.rec.active));
+	}
+	rb_image_sink_free(&is);
+}
+
+/* GET callback of the interpreter: the image first, then the file. */
+static int boot_get(void *arg, const char *name, struct rb_script_file *f)
+{
+	struct rb_boot *b = arg;
+	struct rb_sink_mem *m;
+	struct rb_fetch_result res;
+	char detail[1600];
+	int ph, err;
+
+	boot_image(b);
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return -ENOMEM;
+	ph = rb_report_begin(&b->rep, "settings");
+	err = fetch_mem(b, &b->origin, name, m, &res);
+	if (err) {
+		/* A missing settings file is not a failure (PROVISIONING.md). */
+		rb_report_end(&b->rep, ph, err, 0, "%s: %s", name, res.reason);
+		free(m);
+		return err;
+	}
+	result_detail(&res, detail, sizeof(detail));
+	rb_report_end(&b->rep, ph, 0, res.bytes, "%s", detail);
+	f->data = rb_sink_mem_take(m, &f->len);
+	f->cookie = m;
+	return 0;
+}
+
+static void boot_put(void *arg, struct rb_script_file *f)
+{
+	struct rb_sink_mem *m = f->cookie;
+
+	free((void *)f->data);
+	if (m) {
+		rb_sink_mem_free(m);
+		free(m);
+	}
+}
+
+static const struct rb_script_ops boot_script_ops = {
+	.get = boot_get,
+	.put = boot_put,
+};
+
+/*
+ * The variables IF $NAME sees: every effective parameter, plus the identity
+ * of the running image (APPNAME, APPNAME_IN_USE).
+ */
+static struct rb_params *script_vars(struct rb_boot *b)
+{
+	struct rb_params *v = rb_params_new();
+	struct rb_param_view pv;
+	const struct rb_slots_rec *rec = &b->slots.rec;
+
+	if (!v)
+		return NULL;
+	for (size_t i = 0; rb_params_at(b->params, i, &pv); i++)
+		rb_params_set(v, pv.name, strlen(pv.name), pv.value, pv.value_len, &pv.origin);
+	if (rec->active >= 0 && rec->slot[rec->active].state == RB_SLOT_GOOD) {
+		rb_params_set_str(v, "APPNAME", rec->slot[rec->active].name, RB_ORIGIN_CMDLINE);
+		rb_params_set_str(v, "APPNAME_IN_USE", rec->slot[rec->active].name,
+				  RB_ORIGIN_CMDLINE);
+	} else {
+		/* No good image yet: no name matches. */
+		rb_params_set_str(v, "APPNAME", "", RB_ORIGIN_CMDLINE);
+		rb_params_set_str(v, "APPNAME_IN_USE", "", RB_ORIGIN_CMDLINE);
+	}
+	return v;
+}
+
+/* Step 4: apply what the chain SET, persist it and export the env file. */
+static int boot_apply(struct rb_boot *b)
+{
+	char path[4096];
+	int ph = rb_report_begin(&b->rep, "apply"), err;
+
+	rb_params_clear_kind(b->params, RB_ORIGIN_FILE);
+	err = rb_script_apply(&b->script, b->params, RB_ORIGIN_FILE);
+	if (!err) {
+		snprintf(path, sizeof(path), "%s/params", b->ctx->state_dir);
+		err = rb_params_save(b->params, path);
+	}
+	if (!err) {
+		snprintf(path, sizeof(path), "%s/params.env", b->ctx->state_dir);
+		err = rb_params_write_env(b->params, path);
+	}
+	rb_report_end(&b->rep, ph, err, 0, "%zu parameters from %u file(s), %zu warning(s)",
+		      rb_params_count(b->script.sets), b->script.nfiles,
+		      b->script.nwarnings + b->script.warnings_dropped);
+	if (err) {
+		snprintf(b->why, sizeof(b->why), "persisting parameters in %s: %s",
+			 b->ctx->state_dir, strerror(-err));
+		b->fail_phase = "apply";
+	}
+	return err;
+}
+
+static int boot_interpret(struct rb_boot *b, struct rb_sink_mem *m)
+{
+	struct rb_params *vars = script_vars(b);
+	size_t len;
+	char *data;
+	int ph, err;
+
+	if (!vars)
+		return -ENOMEM;
+	data = rb_sink_mem_take(m, &len);
+	b->script.ops = &boot_script_ops;
+	b->script.arg = b;
+	b->script.vars = vars;
+	b->script.seq_exact = rb_config_int(b->conf, "SEQ_EXACT") == 1;
+	/* This phase spans the chain: the image and settings phases nest in it. */
+	ph = rb_report_begin(&b->rep, "interpret");
+	err = rb_script_run(&b->script, b->script_name, data, len);
+	/* The script has no GET: the image step still runs. */
+	if (!err)
+		boot_image(b);
+	rb_report_end(&b->rep, ph, err, 0, "%u file(s): %s%s", b->script.nfiles,
+		      b->script.nfiles ? b->script.files[0] : "",
+		      b->script.nfiles > 1 ? " ..." : "");
+	for (size_t i = 0; i < b->script.nwarnings; i++)
+		rb_warn("%s:%u: %s", b->script.warnings[i].file, b->script.warnings[i].line,
+			b->script.warnings[i].message);
+	free(data);
+	rb_sink_mem_free(m);
+	rb_params_free(vars);
+	b->script.vars = NULL;
+	return err;
+}
+
+int rb_boot_run(struct rb_boot *b)
+{
+	struct rb_sink_mem m;
+	char path[4096];
+	int err;
+
+	rb_report_init(&b->rep);
+	err = rb_script_init(&b->script);
+	if (!err)
+		err = rb_boot_params(b);
+	if (err)
+		goto out;
+	/* User-Agent: ringboot, its version, the model and the MAC. */
+	b->o->fetch.model = rb_params_get(b->params, "MODEL");
+	b->o->fetch.mac = rb_params_get(b->params, "MACADDR");
+	err = rb_loop_init(&b->loop, 256, 0);
+	if (err) {
+		snprintf(b->why, sizeof(b->why), "io_uring: %s", strerror(-err));
+		b->fail_phase = "start";
+		goto out;
+	}
+	b->loop_ready = true;
+	rb_http_pool_init(&b->pool);
+	b->o->fetch.http_pool = &b->pool;
+	err = rb_slots_init(&b->slots, &b->o->slot.cfg);
+	if (!err)
+		err = rb_slots_load(&b->slots);
+	b->slots_loaded = !err;
+	if (err) {
+		snprintf(b->why, sizeof(b->why), "slots: %s", b->slots.why);
+		b->fail_phase = "start";
+		goto out;
+	}
+	err = fetch_script(b, &m);
+	if (err)
+		goto out;
+	err = boot_interpret(b, &m);
+	if (err) {
+		snprintf(b->why, sizeof(b->why), "interpreting %s: %s", b->script_name,
+			 strerror(-err));
+		b->fail_phase = "interpret";
+		goto out;
+	}
+	err = boot_apply(b);
+out:
+	snprintf(path, sizeof(path), "%s/timeline.json", b->ctx->state_dir);
+	if (rb_report_save(&b->rep, path))
+		rb_warn("boot: cannot store the timeline in %s", path);
+	if (b->loop_ready) {
+		rb_http_pool_free(&b->pool);
+		rb_loop_exit(&b->loop);
+	}
+	if (err)
+		return RB_EXIT_FAIL;
+	if (b->image_err) {
+		b->fail_phase = "image";
+		return RB_EXIT_FAIL;
+	}
+	return b->restart_due ? RB_BOOT_EXIT_RESTART : RB_EXIT_OK;
+}

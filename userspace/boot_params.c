@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Step 1 of the boot: the parameters. The stored parameters of the last boot,
+ * the configuration, the lease (DHCP with option 242/176/43, and the voice
+ * VLAN) or an option 242 string given on the command line, then --var.
+ * Precedence is the store's (params.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atomicfile.h"
+#include "boot.h"
+#include "dhcp_run.h"
+#include "log.h"
+#include "ringboot.h"
+#include "sson.h"
+
+/* The MAC of iface as 12 lower-case hex digits (sysfs), or -errno. */
+static int iface_mac(const char *iface, char out[13])
+{
+	char path[256], *buf = NULL;
+	size_t len;
+	int err;
+
+	if (!iface || strchr(iface, '/'))
+		return -EINVAL;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", iface);
+	err = rb_read_file(path, 64, &buf, &len);
+	if (err)
+		return err;
+	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
+		buf[--len] = '\0';
+	err = rb_config_norm_mac(buf, out);
+	free(buf);
+	return err;
+}
+
+static const char *boot_iface(const struct rb_boot *b)
+{
+	return b->o->iface ? b->o->iface : rb_config_get(b->conf, "INTERFACE");
+}
+
+/* DHCP on the handset's interface, then the voice VLAN hop. */
+static int boot_dhcp(struct rb_boot *b)
+{
+	const char *iface = boot_iface(b);
+	struct rb_dhcp_run r;
+	struct rb_dhcp_link *links, *active = NULL;
+	int ph = rb_report_begin(&b->rep, "dhcp"), err;
+
+	memset(&r, 0, sizeof(r));
+	r.state_dir = b->ctx->state_dir;
+	rb_dhcp_config_defaults(&r.cfg);
+	snprintf(r.cfg.vendor_class, sizeof(r.cfg.vendor_class), "ccp.avaya.com");
+	r.configure = b->o->configure;
+	r.follow_vlan = true;
+	r.use_stored = true;
+	r.arp_ms = 200;
+	r.sigfd = -1;
+	r.params = b->params;
+	r.t0_ns = rb_now_ns();
+	links = calloc(2, sizeof(*links));
+	if (!links) {
+		err = -ENOMEM;
+		goto out;
+	}
+	err = rb_netcfg_open(&r.nc);
+	if (err) {
+		snprintf(b->why, sizeof(b->why), "rtnetlink: %s", strerror(-err));
+		goto out;
+	}
+	err = rb_dhcp_link_open(&r, &links[0], iface);
+	if (err) {
+		snprintf(b->why, sizeof(b->why), "interface %s: %s", iface, strerror(-err));
+		goto out_nc;
+	}
+	err = rb_dhcp_acquire(&r, &links[0], 0);
+	if (err) {
+		snprintf(b->why, sizeof(b->why), "no lease on %s: %s", iface, strerror(-err));
+		goto out_links;
+	}
+	err = rb_dhcp_vlan(&r, &links[0], &links[1], &active);
+	if (err)
+		snprintf(b->why, sizeof(b->why), "voice VLAN on %s: %s", iface, strerror(-err));
+out_links:
+	rb_report_end(&b->rep, ph, err, 0, "%s%s%s%s", err ? b->why : "",
+		      !err ? "address " : "", !err ? rb_params_get(b->params, "IPADD") ?: "?" : "",
+		      !err && active && active->vlan ? " on the voice VLAN" : "");
+	ph = -1;
+	/* The lease stays with the interface; `ringboot dhcp --daemon` keeps it. */
+	rb_dhcp_link_close(&r, &links[1]);
+	rb_dhcp_link_close(&r, &links[0]);
+out_nc:
+	rb_netcfg_close(&r.nc);
+out:
+	if (ph >= 0)
+		rb_report_end(&b->rep, ph, err, 0, "%s", b->why);
+	free(links);
+	if (err)
+		b->fail_phase = "dhcp";
+	return err;
+}
+
+/* --sson STRING: the handset's own network manager did DHCP. */
+static int boot_sson(struct rb_boot *b)
+{
+	struct rb_sson s = { 0 };
+	int ph = rb_report_begin(&b->rep, "dhcp");
+	int err = rb_sson_parse(b->o->sson, strlen(b->o->sson), &s);
+
+	if (!err) {
+		rb_params_clear_kind(b->params, RB_ORIGIN_OPT242);
+		err = rb_sson_apply(&s, b->params, RB_ORIGIN_OPT242);
+		if (err > 0)
+			err = 0;	/* the number of pairs stored */
+	}
+	rb_report_end(&b->rep, ph, err, 0, "no exchange: option 242 from --sson (%zu pairs%s)",
+		      s.count, s.invalid ? ", some invalid" : "");
+	rb_sson_free(&s);
+	if (err) {
+		snprintf(b->why, sizeof(b->why), "--sson: %s", strerror(-err));
+		b->fail_phase = "dhcp";
+	}
+	return err;
+}
+
+static int apply_vars(struct rb_boot *b)
+{
+	for (unsigned int i = 0; i < b->o->nvars; i++) {
+		const char *eq = strchr(b->o->vars[i], '=');
+		struct rb_origin origin = { .kind = RB_ORIGIN_CMDLINE };
+		int err;
+
+		err = rb_params_set(b->params, b->o->vars[i], (size_t)(eq - b->o->vars[i]), eq + 1,
+				    strlen(eq + 1), &origin);
+		if (err) {
+			snprintf(b->why, sizeof(b->why), "--var %s: %s", b->o->vars[i],
+				 strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+int rb_boot_params(struct rb_boot *b)
+{
+	const char *name;
+	char path[4096], mac[13];
+	int ph = rb_report_begin(&b->rep, "config"), err;
+
+	b->params = rb_params_new();
+	if (!b->params)
+		return -ENOMEM;
+	err = rb_mkdir_p(b->ctx->state_dir, 0755);
+	if (err) {
+		snprintf(b->why, sizeof(b->why), "state directory %s: %s", b->ctx->state_dir,
+			 strerror(-err));
+		goto fail;
+	}
+	/* What the last boot applied (settings files) stays until replaced. */
+	snprintf(path, sizeof(path), "%s/params", b->ctx->state_dir);
+	err = rb_params_load(b->params, path);
+	if (err && err != -ENOENT)
+		rb_warn("boot: ignoring %s: %s", path, strerror(-err));
+	rb_params_clear_kind(b->params, RB_ORIGIN_CONFIG);
+	rb_params_clear_kind(b->params, RB_ORIGIN_CMDLINE);
+	err = rb_config_apply(b->conf, b->params);
+	if (!err && !rb_params_get(b->params, "MACADDR") && !iface_mac(boot_iface(b), mac))
+		err = rb_params_set_str(b->params, "MACADDR", mac, RB_ORIGIN_DEFAULT);
+	if (!err)
+		err = apply_vars(b);
+	if (err) {
+		if (!b->why[0])
+			snprintf(b->why, sizeof(b->why), "configuration: %s", strerror(-err));
+		goto fail;
+	}
+	rb_report_end(&b->rep, ph, 0, 0, "%s%s", b->conf->path ? b->conf->path : "defaults",
+		      b->conf->run.nwarnings ? " (with warnings)" : "");
+
+	if (b->o->sson)
+		err = boot_sson(b);
+	else if (b->o->no_dhcp)
+		rb_report_skip(&b->rep, "dhcp", "--no-dhcp: parameters from the configuration");
+	else
+		err = boot_dhcp(b);
+	if (err)
+		return err;
+
+	name = rb_config_upgrade_script(b->conf, rb_params_get(b->params, "MODEL4"),
+					rb_params_get(b->params, "SIG"));
+	if (!name) {
+		snprintf(b->why, sizeof(b->why),
+			 "no upgrade script for MODEL4 '%s': set UPGRADE_SCRIPT in the configuration",
+			 rb_params_get(b->params, "MODEL4") ?: "");
+		b->fail_phase = "config";
+		return -ENOENT;
+	}
+	snprintf(b->script_name, sizeof(b->script_name), "%s", name);
+	return 0;
+fail:
+	rb_report_end(&b->rep, ph, err, 0, "%s", b->why);
+	b->fail_phase = "config";
+	return err;
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The server list of the boot (boot_servers.h). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "boot_servers.h"
+
+const char *rb_boot_proto_name(enum rb_boot_proto proto)
+{
+	switch (proto) {
+	case RB_PROTO_HTTPS: return "https";
+	case RB_PROTO_HTTP: return "http";
+	case RB_PROTO_TFTP: return "tftp";
+	}
+	return "?";
+}
+
+/* Host names and addresses: letters, digits, '-', '.', ':' (IPv6), '_'. */
+static bool host_ok(const char *h, size_t len)
+{
+	if (!len || len > 253)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		char c = h[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '.' || c == ':' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+/* A port in 1..65535, else 0. */
+static unsigned int port_of(const char *s)
+{
+	char *end;
+	unsigned long v;
+
+	if (!s || !*s)
+		return 0;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v == 0 || v > 65535)
+		return 0;
+	return (unsigned int)v;
+}
+
+static void copy_dir(char *dst, size_t cap, const char *dir)
+{
+	size_t len;
+
+	if (!dir)
+		dir = "";
+	while (*dir == '/')
+		dir++;
+	len = strlen(dir);
+	while (len && dir[len - 1] == '/')
+		len--;
+	if (len >= cap)
+		len = 0;	/* absurd: serve from the root rather than a cut path */
+	memcpy(dst, dir, len);
+	dst[len] = '\0';
+}
+
+/*
+ * One entry of a server list: "host", "host:port", "[v6]", "[v6]:port" or a
+ * bare IPv6 literal (two or more colons).
+ */
+static int add_entry(struct rb_boot_servers *out, enum rb_boot_proto proto, const char *e,
+		     size_t len, unsigned int port, const char *dir)
+{
+	struct rb_boot_server *s;
+	const char *host = e, *colon;
+	size_t hlen = len;
+	unsigned int p = port;
+	char pbuf[8];
+
+	if (out->n >= RB_BOOT_MAX_SERVERS)
+		return -E2BIG;
+	if (len && e[0] == '[') {
+		const char *close = memchr(e, ']', len);
+
+		if (!close)
+			goto bad;
+		host = e + 1;
+		hlen = (size_t)(close - host);
+		if (close + 1 < e + len) {
+			if (close[1] != ':' || (size_t)(e + len - close - 2) >= sizeof(pbuf))
+				goto bad;
+			memcpy(pbuf, close + 2, (size_t)(e + len - close - 2));
+			pbuf[e + len - close - 2] = '\0';
+			p = port_of(pbuf);
+			if (!p)
+				goto bad;
+		}
+	} else if ((colon = memchr(e, ':', len)) && !memchr(colon + 1, ':', len - (size_t)(colon - e) - 1)) {
+		size_t plen = len - (size_t)(colon - e) - 1;
+
+		if (plen >= sizeof(pbuf))
+			goto bad;
+		memcpy(pbuf, colon + 1, plen);
+		pbuf[plen] = '\0';
+		p = port_of(pbuf);
+		if (!p)
+			goto bad;
+		hlen = (size_t)(colon - e);
+	}
+	if (!host_ok(host, hlen) || hlen >= sizeof(s->host))
+		goto bad;
+	s = &out->s[out->n++];
+	s->proto = proto;
+	memcpy(s->host, host, hlen);
+	s->host[hlen] = '\0';
+	s->port = p;
+	copy_dir(s->dir, sizeof(s->dir), dir);
+	return 0;
+bad:
+	out->ignored++;
+	return 0;
+}
+
+/* A list: entries separated by commas and/or blanks. */
+static int add_list(struct rb_boot_servers *out, enum rb_boot_proto proto, const char *list,
+		    const char *port, const char *dir)
+{
+	unsigned int p = port_of(port);
+	const char *s = list;
+	int err;
+
+	if (!list)
+		return 0;
+	while (*s) {
+		size_t len;
+
+		while (*s == ',' || *s == ' ' || *s == '\t')
+			s++;
+		len = strcspn(s, ", \t");
+		if (len) {
+			err = add_entry(out, proto, s, len, p, dir);
+			if (err)
+				return err;
+		}
+		s += len;
+	}
+	return 0;
+}
+
+int rb_boot_servers_build(struct rb_boot_servers *out, const struct rb_params *p)
+{
+	const char *auth = rb_params_get(p, "AUTH");
+	bool https_only = auth && !strcmp(auth, "1");
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	err = add_list(out, RB_PROTO_HTTPS, rb_params_get(p, "TLSSRVR"), rb_params_get(p, "TLSPORT"),
+		       rb_params_get(p, "TLSDIR"));
+	if (err || https_only)
+		return err;
+	err = add_list(out, RB_PROTO_HTTP, rb_params_get(p, "HTTPSRVR"),
+		       rb_params_get(p, "HTTPPORT"), rb_params_get(p, "HTTPDIR"));
+	if (err)
+		return err;
+	return add_list(out, RB_PROTO_TFTP, rb_params_get(p, "TFTPSRVR"), NULL,
+			rb_params_get(p, "TFTPDIR"));
+}
+
+bool rb_boot_file_name_ok(const char *name)
+{
+	const char *c = name;
+
+	if (!*name || *name == '/')
+		return false;
+	while (*c) {
+		size_t len = strcspn(c, "/");
+
+		if (!len || (len == 1 && c[0] == '.') || (len == 2 && c[0] == '.' && c[1] == '.'))
+			return false;
+		for (size_t i = 0; i < len; i++) {
+			char ch = c[i];
+
+			if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			      (ch >= '0' && ch <= '9') || strchr("._+~-", ch)))
+				return false;
+		}
+		c += len;
+		if (*c == '/' && !*++c)
+			return false;	/* trailing '/' */
+	}
+	return true;
+}
+
+static void host_port(const struct rb_boot_server *s, char *out, size_t len)
+{
+	bool v6 = strchr(s->host, ':') != NULL;
+
+	if (s->port)
+		snprintf(out, len, v6 ? "[%s]:%u" : "%s:%u", s->host, s->port);
+	else
+		snprintf(out, len, v6 ? "[%s]" : "%s", s->host);
+}
+
+void rb_boot_server_describe(const struct rb_boot_server *s, char *out, size_t len)
+{
+	char hp[300];
+
+	host_port(s, hp, sizeof(hp));
+	snprintf(out, len, "%s://%s/%s", rb_boot_proto_name(s->proto), hp, s->dir);
+}
+
+int rb_boot_server_url(const struct rb_boot_server *s, const char *file, char *out, size_t len)
+{
+	char hp[300];
+	int n;
+
+	if (!rb_boot_file_name_ok(file))
+		return -EINVAL;
+	host_port(s, hp, sizeof(hp));
+	n = snprintf(out, len, "%s://%s/%s%s%s", rb_boot_proto_name(s->proto), hp, s->dir,
+		     s->dir[0] ? "/" : "", file);
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* The boot timeline (report.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "atomicfile.h"
+#include "report.h"
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+void rb_report_init(struct rb_report *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->t0_ns = now_ns();
+}
+
+double rb_report_elapsed(const struct rb_report *r)
+{
+	return (double)(now_ns() - r->t0_ns) / 1e9;
+}
+
+int rb_report_begin(struct rb_report *r, const char *name)
+{
+	struct rb_report_phase *p;
+	int i = r->n < RB_REPORT_MAX_PHASES ? (int)r->n++ : RB_REPORT_MAX_PHASES - 1;
+
+	p = &r->ph[i];
+	memset(p, 0, sizeof(*p));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	p->start_ns = now_ns() - r->t0_ns;
+	return i;
+}
+
+void rb_report_end(struct rb_report *r, int i, int err, uint64_t bytes, const char *fmt, ...)
+{
+	struct rb_report_phase *p = &r->ph[i];
+	va_list ap;
+
+	p->end_ns = now_ns() - r->t0_ns;
+	if (p->end_ns == p->start_ns)
+		p->end_ns++;	/* "ended" stays distinguishable from "running" */
+	p->err = err;
+	p->bytes = bytes;
+	va_start(ap, fmt);
+	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
+	va_end(ap);
+}
+
+void rb_report_skip(struct rb_report *r, const char *name, const char *fmt, ...)
+{
+	int i = rb_report_begin(r, name);
+	struct rb_report_phase *p = &r->ph[i];
+	va_list ap;
+
+	p->end_ns = p->start_ns + 1;
+	p->skipped = true;
+	va_start(ap, fmt);
+	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
+	va_end(ap);
+}
+
+static const char *status_of(const struct rb_report_phase *p)
+{
+	if (p->skipped)
+		return "skipped";
+	if (!p->end_ns)
+		return "running";
+	return p->err ? "failed" : "ok";
+}
+
+void rb_report_print(const struct rb_report *r, FILE *out)
+{
+	fprintf(out, "%-10s %9s %9s %12s  %-7s %s\n", "phase", "start s", "took s", "bytes",
+		"status", "detail");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct rb_report_phase *p = &r->ph[i];
+		double start = (double)p->start_ns / 1e9;
+		double took = p->end_ns ? (double)(p->end_ns - p->start_ns) / 1e9 : 0;
+
+		if (p->skipped)
+			took = 0;
+		fprintf(out, "%-10s %9.3f %9.3f %12llu  %-7s %s\n", p->name, start, took,
+			(unsigned long long)p->bytes, status_of(p), p->detail);
+	}
+}
+
+void rb_report_json(const struct rb_report *r, struct rb_json *j)
+{
+	rb_json_arr_begin(j);
+	for (size_t i = 0; i < r->n; i++) {
+		const struct rb_report_phase *p = &r->ph[i];
+
+		rb_json_obj_begin(j);
+		rb_json_key(j, "phase");
+		rb_json_str(j, p->name);
+		rb_json_key(j, "start");
+		rb_json_double(j, (double)p->start_ns / 1e9);
+		rb_json_key(j, "end");
+		rb_json_double(j, (double)p->end_ns / 1e9);
+		rb_json_key(j, "bytes");
+		rb_json_uint(j, p->bytes);
+		rb_json_key(j, "status");
+		rb_json_str(j, status_of(p));
+		rb_json_key(j, "error");
+		if (p->err)
+			rb_json_str(j, strerror(-p->err));
+		else
+			rb_json_null(j);
+		rb_json_key(j, "detail");
+		rb_json_str(j, p->detail);
+		rb_json_obj_end(j);
+	}
+	rb_json_arr_end(j);
+}
+
+int rb_report_save(const struct rb_report *r, const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	struct rb_json j;
+	FILE *f = open_memstream(&buf, &len);
+	int err;
+
+	if (!f)
+		return -errno;
+	rb_json_init(&j, f, true);
+	rb_json_obj_begin(&j);
+	rb_json_key(&j, "timeline");
+	rb_report_json(r, &j);
+	rb_json_obj_end(&j);
+	rb_json_end(&j);
+	if (fclose(f)) {
+		free(buf);
+		return -ENOMEM;
+	}
+	err = rb_atomic_write(path, buf, len, 0644);
+	free(buf);
+	return err;
+}
