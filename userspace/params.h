@@ -138,6 +138,8 @@ bool rb_params_layer_at(const struct rb_params *p, size_t i, int rank,
  */
 int rb_params_save(const struct rb_params *p, const char *path);
 int rb_params_load(struct rb_params *p, const char *path);
+/* rb_params_load() on bytes in memory (same contract; used by the fuzz target). */
+int rb_params_parse(struct rb_params *p, const char *data, size_t len);
 
 /*
  * The shell-sourceable env file for the rest of the handset: one line per

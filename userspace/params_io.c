@@ -177,25 +177,23 @@ static int merge(struct rb_params *dst, const struct rb_params *src)
 	return 0;
 }
 
-int rb_params_load(struct rb_params *p, const char *path)
+int rb_params_parse(struct rb_params *p, const char *data, size_t len)
 {
 	struct rb_params *tmp;
 	char *buf, *line, *next;
-	size_t len;
 	int ret;
 
-	ret = rb_read_file(path, PARAMS_FILE_MAX, &buf, &len);
-	if (ret)
-		return ret;
+	if (len < sizeof(PARAMS_MAGIC) || memchr(data, 0, len) ||
+	    memcmp(data, PARAMS_MAGIC "\n", sizeof(PARAMS_MAGIC)))
+		return -EBADMSG;
+	buf = malloc(len + 1);
 	tmp = rb_params_new();
-	if (!tmp) {
-		free(buf);
-		return -ENOMEM;
-	}
-	if (memchr(buf, 0, len) || strncmp(buf, PARAMS_MAGIC "\n", sizeof(PARAMS_MAGIC))) {
-		ret = -EBADMSG;
+	if (!buf || !tmp) {
+		ret = -ENOMEM;
 		goto out;
 	}
+	memcpy(buf, data, len);
+	buf[len] = '\0';
 	for (line = buf + sizeof(PARAMS_MAGIC); *line; line = next) {
 		next = strchr(line, '\n');
 		if (!next) {
@@ -210,6 +208,20 @@ int rb_params_load(struct rb_params *p, const char *path)
 	ret = merge(p, tmp);
 out:
 	rb_params_free(tmp);
+	free(buf);
+	return ret;
+}
+
+int rb_params_load(struct rb_params *p, const char *path)
+{
+	char *buf;
+	size_t len;
+	int ret;
+
+	ret = rb_read_file(path, PARAMS_FILE_MAX, &buf, &len);
+	if (ret)
+		return ret;
+	ret = rb_params_parse(p, buf, len);
 	free(buf);
 	return ret;
 }
