@@ -74,6 +74,7 @@ struct xfer {
 	unsigned int redirects, tries_503, reconnects, resumes;
 	uint64_t progress;		/* bytes since the last stall check */
 	bool got_response_byte;
+	bool body_complete;		/* the whole body of the last response was read */
 	bool finishing;
 };
 
@@ -113,8 +114,8 @@ static void xfer_end(struct xfer *x, int err, const char *msg)
 	if (x->conn) {
 		if (x->conn->op.inflight)
 			rb_loop_cancel_sync(loop, &x->conn->op);
-		keep = !err || (x->final_err && x->st == XS_BODY && x->pos == x->len);
-		keep = keep && x->info.keep_alive && x->pool != &x->own_pool;
+		/* reusable only after a complete body (a 404's too) on a persistent connection */
+		keep = x->body_complete && x->info.keep_alive;
 		rb_http_conn_release(x->pool, x->conn, keep);
 		x->conn = NULL;
 	}
@@ -160,7 +161,10 @@ static void connection_broke(struct xfer *x, int err, const char *what)
 {
 	bool reused = x->conn && x->conn->requests > 0;
 	unsigned int max = x->f->opts->http_retries ? x->f->opts->http_retries : 5;
+	char why[200];
 
+	snprintf(why, sizeof(why), "%s", what);	/* what may live in the connection */
+	what = why;
 	if (x->conn) {
 		rb_http_conn_release(x->pool, x->conn, false);
 		x->conn = NULL;
@@ -325,6 +329,7 @@ static void start_request(struct xfer *x)
 
 	x->len = x->pos = 0;
 	x->got_response_byte = false;
+	x->body_complete = false;
 	x->final_err = 0;
 	x->discarded = 0;
 	rb_http_response_reset(&x->resp);
@@ -574,20 +579,18 @@ static void body_done(struct xfer *x)
 			 x->len - x->pos);
 		x->info.keep_alive = false;
 	}
-	if (x->conn && x->https && x->pool != &x->own_pool)
+	x->body_complete = true;
+	if (x->conn && x->https)
 		rb_tls_save_session(&x->conn->tls, &x->pool->tls, x->conn->session_key);
 	if (fe == 1 || fe == 2) {	/* redirect or 503: next request */
-		bool same = x->conn && x->info.keep_alive && x->pos == x->len &&
-			    rb_http_conn_matches(x->conn, &x->url, x->https);
 		double wait = fe == 2 ? (x->info.retry_after >= 0 ? x->info.retry_after : 1) : 0;
 
 		timer_stop(x);
+		/* idle in the pool: the next request takes it if it goes to the same server */
 		if (x->conn) {
-			rb_http_conn_release(x->pool, x->conn, same && x->pool != &x->own_pool);
+			rb_http_conn_release(x->pool, x->conn, x->info.keep_alive);
 			x->conn = NULL;
 		}
-		if (same && x->pool == &x->own_pool)
-			same = false;
 		x->https = !strcmp(x->url.scheme, "https");
 		x->default_port = x->https ? 443 : 80;
 		x->f->res.transport = x->https ? "https" : "http";

@@ -52,14 +52,6 @@ static void make_key(char *key, size_t len, const struct rb_url *url, bool https
 	snprintf(key, len, "%s://%s:%u", https ? "https" : "http", url->host, port);
 }
 
-bool rb_http_conn_matches(const struct rb_http_conn *c, const struct rb_url *url, bool https)
-{
-	char key[sizeof(c->key)];
-
-	make_key(key, sizeof(key), url, https, url->port ? url->port : https ? 443 : 80);
-	return !strcmp(key, c->key);
-}
-
 void rb_http_conn_release(struct rb_http_pool *pool, struct rb_http_conn *c, bool keep)
 {
 	c->owner = NULL;

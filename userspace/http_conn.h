@@ -67,7 +67,6 @@ int rb_http_conn_get(struct rb_http_pool *pool, struct rb_fetch *f, const struct
 		     char *err, size_t errlen);
 /* Back to the pool when keep (and there is room), else closed and freed. */
 void rb_http_conn_release(struct rb_http_pool *pool, struct rb_http_conn *c, bool keep);
-bool rb_http_conn_matches(const struct rb_http_conn *c, const struct rb_url *url, bool https);
 
 void rb_http_conn_handshake(struct rb_http_conn *c);
 /* Send all of buf (kept by the caller until RB_HTTP_EV_SENT). */
