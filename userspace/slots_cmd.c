@@ -179,7 +179,7 @@ static int parse(struct rb_ctx *ctx, int argc, char **argv, const char *usage,
 static const char status_usage[] =
 	"Usage: ringboot status [--verify] [--have APPNAME] [--json] [slot options]\n"
 	"  Show both slots and the active image, from the state record.\n"
-	"  --verify       also re-read the active slot and check its recorded SHA-256\n"
+	"  --verify       also re-read every good slot and check its recorded SHA-256\n"
 	"  --have NAME    exit 0 only when NAME is the active image (no slot is read)\n"
 	"  --slot-a DEV --slot-b DEV  slot devices (default: files in the state directory)\n";
 
@@ -265,15 +265,18 @@ static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, 
 		return RB_EXIT_FAIL;
 	}
 	ret = RB_EXIT_OK;
-	if (given[0] && s.rec.active >= 0) {
-		const struct rb_slot_info *si = &s.rec.slot[s.rec.active];
+	/* --verify: every slot the record calls good must match its digest. */
+	for (int i = 0; given[0] && i < 2; i++) {
+		const struct rb_slot_info *si = &s.rec.slot[i];
 		uint8_t d[RB_IMG_DIGEST_LEN];
-		int a = s.rec.active;
 
-		verified[a] = !rb_slots_hash(&s, a, si->size, d) && !memcmp(d, si->digest, sizeof(d));
-		if (!verified[a]) {
-			rb_err("active slot %c does not match its recorded digest%s%s",
-			       rb_slot_letter(a), s.why[0] ? ": " : "", s.why);
+		if (si->state != RB_SLOT_GOOD)
+			continue;
+		s.why[0] = '\0';
+		verified[i] = !rb_slots_hash(&s, i, si->size, d) && !memcmp(d, si->digest, sizeof(d));
+		if (!verified[i]) {
+			rb_err("slot %c does not match its recorded digest%s%s", rb_slot_letter(i),
+			       s.why[0] ? ": " : "", s.why);
 			ret = RB_EXIT_FAIL;
 		}
 	}
