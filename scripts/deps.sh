@@ -12,6 +12,7 @@ PKGS=(
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod
 	iproute2 dnsmasq-base nginx tftpd-hpa tftp-hpa curl wget openssl
 	tcpdump dmsetup e2fsprogs gnuplot-nox dkms procps psmisc xxd jq
+	groff-base man-db bsdextrautils
 )
 
 cache=${RINGBOOT_CACHE:-/var/cache/ringboot}
