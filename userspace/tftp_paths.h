@@ -4,3 +4,4 @@
  * one line RB_TFTP_PATH(symbol) each. The user-space path is the fallback
  * and is not listed.
  */
+RB_TFTP_PATH(rb_tftp_path_kernel)
