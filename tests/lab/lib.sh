@@ -234,18 +234,21 @@ lab_atftpd() {
 # DHCP on the server veth (range .100-.200, router and DNS = $LAB_DNSMASQ_IP4),
 # DNS on $LAB_DNSMASQ_IP4:53, TFTP from $LAB_WWW on $LAB_DNSMASQ_IP4:69.
 lab_dnsmasq() {
-	local args=()
+	local args=() conf=$LAB_DIR/dnsmasq.conf
+	# Site-specific strings go through a configuration file: dnsmasq strips the
+	# quotes that protect their commas there, but not on its command line.
+	: > "$conf"
 	while [ $# -gt 0 ]; do
 		case $1 in
-		--opt242) args+=("--dhcp-option-force=242,\"$2\""); shift 2 ;;
-		--opt176) args+=("--dhcp-option-force=176,\"$2\""); shift 2 ;;
+		--opt242) printf 'dhcp-option-force=242,"%s"\n' "$2" >> "$conf"; shift 2 ;;
+		--opt176) printf 'dhcp-option-force=176,"%s"\n' "$2" >> "$conf"; shift 2 ;;
 		--) shift; args+=("$@"); break ;;
 		*) args+=("$1"); shift ;;
 		esac
 	done
 	LAB_DNSMASQ_LEASES=$LAB_DIR/dnsmasq.leases
 	export LAB_DNSMASQ_LEASES
-	_lab_spawn dnsmasq dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts \
+	_lab_spawn dnsmasq dnsmasq --keep-in-foreground --conf-file="$conf" --no-resolv --no-hosts \
 		--user=root --pid-file="$LAB_DIR/dnsmasq.pid" --dhcp-leasefile="$LAB_DNSMASQ_LEASES" \
 		--listen-address="$LAB_DNSMASQ_IP4" --bind-interfaces \
 		--dhcp-range=192.0.2.100,192.0.2.200,255.255.255.0,1h \
