@@ -6,7 +6,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "dhcp_lease.h"
 #include "dhcp_pkt.h"
+#include "params.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,8 +21,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	uint8_t u8;
 	size_t l;
 
+	static struct rb_dhcp_lease lease;
+	struct rb_params *p;
+
 	if (rb_dhcp_parse(&m, data, size))
 		return 0;
+	rb_dhcp_lease_from_msg(&lease, &m, data, size);
+	p = rb_params_new();
+	if (p) {
+		rb_dhcp_params(&m, p);
+		rb_params_free(p);
+	}
 	for (int code = 0; code < 256; code++) {
 		const uint8_t *p = rb_dhcp_opt(&m, (uint8_t)code, &l);
 		volatile uint8_t sink = 0;
