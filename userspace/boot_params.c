@@ -135,7 +135,7 @@ static int apply_vars(struct rb_boot *b)
 
 		err = rb_params_set(b->params, b->o->vars[i], (size_t)(eq - b->o->vars[i]), eq + 1,
 				    strlen(eq + 1), &origin);
-		if (err) {
+		if (err < 0) {
 			snprintf(b->why, sizeof(b->why), "--var %s: %s", b->o->vars[i],
 				 strerror(-err));
 			return err;
@@ -167,8 +167,9 @@ int rb_boot_params(struct rb_boot *b)
 	rb_params_clear_kind(b->params, RB_ORIGIN_CONFIG);
 	rb_params_clear_kind(b->params, RB_ORIGIN_CMDLINE);
 	err = rb_config_apply(b->conf, b->params);
-	if (!err && !rb_params_get(b->params, "MACADDR") && !iface_mac(boot_iface(b), mac))
-		err = rb_params_set_str(b->params, "MACADDR", mac, RB_ORIGIN_DEFAULT);
+	if (!err && !rb_params_get(b->params, "MACADDR") && !iface_mac(boot_iface(b), mac) &&
+	    rb_params_set_str(b->params, "MACADDR", mac, RB_ORIGIN_DEFAULT) < 0)
+		err = -ENOMEM;
 	if (!err)
 		err = apply_vars(b);
 	if (err) {

@@ -176,7 +176,7 @@ lab_nginx() {
 		fastcgi_temp_path $d/tmp/fastcgi;
 		uwsgi_temp_path $d/tmp/uwsgi;
 		scgi_temp_path $d/tmp/scgi;
-		log_format lab '\$connection \$connection_requests \$ssl_session_reused "\$request" \$status \$body_bytes_sent "\$http_range" "\$http_user_agent" \$scheme';
+		log_format lab '\$connection \$connection_requests \$ssl_session_reused "\$request" \$status \$body_bytes_sent "\$http_range" "\$http_user_agent" \$scheme \$msec \$request_time';
 		access_log $d/access.log lab;
 		sendfile on;
 		keepalive_requests 1000;
