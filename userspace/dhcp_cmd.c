@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "dhcp_run.h"
 #include "json.h"
 #include "log.h"
+#include "resolve.h"
 #include "ringboot.h"
 #include "sson.h"
 #include "verbs_decl.h"
@@ -44,18 +46,34 @@ static const char usage_text[] =
 	"  --hostname NAME       option 12 (default: none)\n"
 	"  --first-interval MS   first retransmission interval (default 500)\n"
 	"  --timeout S           give up acquiring after S seconds (default 30)\n"
-	"  --arp-wait MS         ARP check of the offered address (default 200, 0: off)\n";
+	"  --arp-wait MS         ARP check of the offered address (default 200, 0: off)\n"
+	"  --no-resolve          do not look up server names (HTTPSRVR, TLSSRVR, TFTPSRVR)\n";
 
 enum {
 	OPT_IFACE = 0x100, OPT_NO_CONFIGURE, OPT_DAEMON, OPT_RELEASE, OPT_SSON,
 	OPT_NO_REBOOT, OPT_NO_RAPID, OPT_NO_VLAN, OPT_VENDOR, OPT_HOSTNAME, OPT_FIRST,
-	OPT_TIMEOUT, OPT_ARP,
+	OPT_TIMEOUT, OPT_ARP, OPT_NO_RESOLVE,
+};
+
+#define MAX_NAMES 16
+#define RESOLVE_TIMEOUT_MS 1000
+
+/* A server name from the parameters and what the lease's DNS made of it. */
+struct name_res {
+	char name[256];
+	int status;
+	struct rb_resolve_result res;
+};
+
+struct names {
+	size_t n;
+	struct name_res e[MAX_NAMES];
 };
 
 struct dhcp_args {
 	const char *iface;
 	const char *sson;
-	bool daemon, release;
+	bool daemon, release, no_resolve;
 };
 
 static int num_arg(const char *s, long lo, long hi, long *out)
@@ -100,6 +118,7 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct dhcp_arg
 		{ "first-interval", required_argument, NULL, OPT_FIRST },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "arp-wait", required_argument, NULL, OPT_ARP },
+		{ "no-resolve", no_argument, NULL, OPT_NO_RESOLVE },
 		{ "help", no_argument, NULL, 'h' },
 		RB_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -119,6 +138,7 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct dhcp_arg
 		case OPT_NO_REBOOT: r->use_stored = false; break;
 		case OPT_NO_RAPID: r->cfg.rapid_commit = false; break;
 		case OPT_NO_VLAN: r->follow_vlan = false; break;
+		case OPT_NO_RESOLVE: a->no_resolve = true; break;
 		case OPT_VENDOR:
 			if (copy_str(r->cfg.vendor_class, sizeof(r->cfg.vendor_class), optarg,
 				     "vendor class"))
@@ -176,8 +196,130 @@ static void print_params(const struct rb_params *p, struct rb_json *j)
 		       rb_origin_name(v.origin.kind));
 }
 
+static bool is_literal(const char *s)
+{
+	unsigned char b[16];
+
+	return inet_pton(AF_INET, s, b) == 1 || inet_pton(AF_INET6, s, b) == 1;
+}
+
+/* Collect the names (not address literals) of the server lists, once each. */
+static void collect_names(const struct rb_params *p, struct names *ns)
+{
+	static const char *const keys[] = { "TLSSRVR", "HTTPSRVR", "TFTPSRVR" };
+
+	for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++) {
+		const char *v = rb_params_get(p, keys[k]);
+
+		while (v && *v && ns->n < MAX_NAMES) {
+			size_t len = strcspn(v, ",");
+			const char *b = v, *e = v + len;
+			struct name_res *x = &ns->e[ns->n];
+			bool dup = false;
+
+			while (b < e && (*b == ' ' || *b == '\t'))
+				b++;
+			while (e > b && (e[-1] == ' ' || e[-1] == '\t'))
+				e--;
+			v += len + (v[len] == ',');
+			if (b == e || (size_t)(e - b) >= sizeof(x->name))
+				continue;
+			memcpy(x->name, b, (size_t)(e - b));
+			x->name[e - b] = '\0';
+			for (size_t i = 0; i < ns->n; i++)
+				dup |= !strcmp(ns->e[i].name, x->name);
+			if (!dup && !is_literal(x->name))
+				ns->n++;
+		}
+	}
+}
+
+static void name_done(void *arg, int status, const struct rb_resolve_result *res)
+{
+	struct name_res *x = arg;
+
+	x->status = status;
+	x->res = *res;
+}
+
+/* Resolve every name at once through the lease's DNS servers (resolve.h). */
+static void resolve_names(const struct rb_params *p, struct names *ns)
+{
+	struct rb_resolver *rv;
+	int err;
+
+	collect_names(p, ns);
+	if (!ns->n)
+		return;
+	err = rb_resolver_from_params(&rv, p, RESOLVE_TIMEOUT_MS);
+	if (err) {
+		rb_warn("dhcp: cannot resolve server names: %s", err == -ENOENT ?
+			"the lease gave no DNS server" : strerror(-err));
+		for (size_t i = 0; i < ns->n; i++)
+			ns->e[i].status = err;
+		return;
+	}
+	for (size_t i = 0; i < ns->n; i++) {
+		ns->e[i].status = -EINPROGRESS;
+		if (rb_resolve_start(rv, ns->e[i].name, AF_UNSPEC, name_done, &ns->e[i]))
+			ns->e[i].status = -EINVAL;
+	}
+	while (rb_resolve_pending(rv)) {
+		struct pollfd pfd[16];
+		int n = rb_resolve_fds(rv, pfd, 16);
+
+		if (poll(pfd, (nfds_t)n, rb_resolve_timeout_ms(rv)) < 0 && errno != EINTR)
+			break;
+		rb_resolve_process(rv, pfd, n);
+	}
+	rb_resolver_free(rv);
+	for (size_t i = 0; i < ns->n; i++)
+		if (ns->e[i].status)
+			rb_warn("dhcp: %s: %s", ns->e[i].name, strerror(-ns->e[i].status));
+}
+
+static const char *sa_str(const struct sockaddr_storage *ss, char *buf, size_t len)
+{
+	const void *a = ss->ss_family == AF_INET6 ?
+		(const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr :
+		(const void *)&((const struct sockaddr_in *)ss)->sin_addr;
+
+	return inet_ntop(ss->ss_family, a, buf, (socklen_t)len) ? buf : "?";
+}
+
+static void print_names(const struct names *ns, struct rb_json *j)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (j)
+		rb_json_obj_begin(j);
+	for (size_t i = 0; i < ns->n; i++) {
+		const struct name_res *x = &ns->e[i];
+
+		if (j) {
+			rb_json_key(j, x->name);
+			rb_json_arr_begin(j);
+		} else {
+			printf("  %s ->", x->name);
+		}
+		for (size_t k = 0; !x->status && k < x->res.n; k++) {
+			sa_str(&x->res.addr[k], buf, sizeof(buf));
+			if (j)
+				rb_json_str(j, buf);
+			else
+				printf(" %s", buf);
+		}
+		if (j)
+			rb_json_arr_end(j);
+		else
+			printf("%s\n", x->status ? " (unresolved)" : "");
+	}
+	if (j)
+		rb_json_obj_end(j);
+}
+
 static void print_result(struct rb_ctx *ctx, const struct rb_dhcp_run *r,
-			 const struct rb_dhcp_link *l)
+			 const struct rb_dhcp_link *l, const struct names *ns)
 {
 	const struct rb_dhcp_lease *ls = &l->c->lease;
 	uint64_t ms = (r->bound_ns - r->t0_ns) / 1000000;
@@ -206,6 +348,8 @@ static void print_result(struct rb_ctx *ctx, const struct rb_dhcp_run *r,
 		rb_dhcp_lease_json(ls, &j);
 		rb_json_key(&j, "params");
 		print_params(r->params, &j);
+		rb_json_key(&j, "resolved");
+		print_names(ns, &j);
 		rb_json_obj_end(&j);
 		rb_json_end(&j);
 		return;
@@ -217,6 +361,10 @@ static void print_result(struct rb_ctx *ctx, const struct rb_dhcp_run *r,
 	       l->configured ? ", configured" : "", (unsigned long long)ms);
 	printf("parameters:\n");
 	print_params(r->params, NULL);
+	if (ns->n) {
+		printf("server names:\n");
+		print_names(ns, NULL);
+	}
 }
 
 /* --sson: the handset's own network manager did DHCP and hands us option 242. */
@@ -328,6 +476,7 @@ static int exchange(struct rb_ctx *ctx, struct rb_dhcp_run *r, struct dhcp_args 
 		    const char *iface)
 {
 	struct rb_dhcp_link *links = calloc(2, sizeof(*links)), *active;
+	struct names *names = NULL;
 	int ret = RB_EXIT_FAIL, err;
 
 	if (!links)
@@ -349,7 +498,12 @@ static int exchange(struct rb_ctx *ctx, struct rb_dhcp_run *r, struct dhcp_args 
 		rb_err("dhcp: voice VLAN: %s", strerror(-err));
 		goto out;
 	}
-	print_result(ctx, r, active);
+	names = calloc(1, sizeof(*names));
+	if (!names)
+		goto out;
+	if (!a->no_resolve)
+		resolve_names(r->params, names);
+	print_result(ctx, r, active, names);
 	fflush(stdout);
 	ret = RB_EXIT_OK;
 	if (a->daemon && rb_dhcp_keep(r, active))
@@ -358,6 +512,7 @@ out:
 	rb_dhcp_link_close(r, &links[1]);
 	rb_dhcp_link_close(r, &links[0]);
 	free(links);
+	free(names);
 	return ret;
 }
 

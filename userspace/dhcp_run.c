@@ -61,6 +61,9 @@ int rb_dhcp_link_open(struct rb_dhcp_run *r, struct rb_dhcp_link *l, const char 
 
 void rb_dhcp_link_close(struct rb_dhcp_run *r, struct rb_dhcp_link *l)
 {
+	/* A link that was never opened (zeroed) owns no socket: fds exist only with c. */
+	if (!l->c)
+		return;
 	rb_dhcp_sock_close(&l->sock);
 	free(l->c);
 	l->c = NULL;
@@ -398,10 +401,15 @@ int rb_dhcp_vlan(struct rb_dhcp_run *r, struct rb_dhcp_link *l, struct rb_dhcp_l
 		snprintf(name, sizeof(name), "vlan%ld", vid);
 	r->vlan_tried = (uint16_t)vid;
 	err = rb_netcfg_vlan_add(&r->nc, l->ifindex, (uint16_t)vid, name);
-	if (err == -EEXIST)
+	if (err == -EEXIST) {
 		created = false;
-	else if (err)
-		return err;
+	} else if (err) {
+		/* No 802.1Q here (module missing, no permission): stay untagged. */
+		rb_warn("dhcp: cannot create VLAN %ld on %s: %s; staying untagged", vid,
+			l->name, strerror(-err));
+		r->vlan_fell_back = true;
+		return 0;
+	}
 	rb_info("dhcp: voice VLAN %ld on %s: DHCP on %s (VLANTEST %ld s)", vid, l->name, name,
 		vt);
 	err = rb_dhcp_link_open(r, vl, name);
