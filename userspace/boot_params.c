@@ -27,7 +27,7 @@ static int iface_mac(const char *iface, char out[13])
 	if (!iface || strchr(iface, '/'))
 		return -EINVAL;
 	snprintf(path, sizeof(path), "/sys/class/net/%s/address", iface);
-	err = rb_read_file(path, 64, &buf, &len);
+	err = rb_read_file(path, 8192, &buf, &len);	/* sysfs files claim 4096 bytes */
 	if (err)
 		return err;
 	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
