@@ -38,26 +38,37 @@ static const struct key keys[] = {
 	{ "SHA2CAPABLE", false, K_INT, 0, 1, "1", "accepts SHA-2 signed images" },
 	/* ringboot's own keys */
 	{ "INTERFACE", true, K_STR, 0, 0, "eth0", "network interface for DHCP" },
-	{ "UPGRADE_SCRIPT", true, K_STR, 0, 0, NULL, "upgrade script name, overriding the family table" },
-	{ "UPGRADE_46XX", true, K_STR, 0, 0, "46xxupgrade.scr", "upgrade script of the 4600 family" },
+	{ "UPGRADE_SCRIPT", true, K_STR, 0, 0, NULL,
+	  "upgrade script name, overriding the family table" },
+	{ "UPGRADE_46XX", true, K_STR, 0, 0, "46xxupgrade.scr",
+	  "upgrade script of the 4600 family" },
 	{ "UPGRADE_16XX", true, K_STR, 0, 0, "16xxupgrade.txt", "upgrade script of 16xx" },
 	{ "UPGRADE_96XX", true, K_STR, 0, 0, "96xxupgrade.txt", "upgrade script of 96xx" },
-	{ "UPGRADE_96X1_SIP", true, K_STR, 0, 0, "96x1Supgrade.txt", "upgrade script of 96x1 with SIG 2" },
-	{ "UPGRADE_96X1_H323", true, K_STR, 0, 0, "96x1Hupgrade.txt", "upgrade script of 96x1 with SIG 1" },
+	{ "UPGRADE_96X1_SIP", true, K_STR, 0, 0, "96x1Supgrade.txt",
+	  "upgrade script of 96x1 with SIG 2" },
+	{ "UPGRADE_96X1_H323", true, K_STR, 0, 0, "96x1Hupgrade.txt",
+	  "upgrade script of 96x1 with SIG 1" },
 	{ "UPGRADE_J100", true, K_STR, 0, 0, "J100Supgrade.txt", "upgrade script of J100" },
 	{ "CA_FILE", true, K_STR, 0, 0, "/etc/ringboot/ca.pem", "trust anchors for HTTPS (PEM)" },
-	{ "IMAGE_KEYS_DIR", true, K_STR, 0, 0, "/etc/ringboot/keys", "public keys that may sign images" },
-	{ "SLOT_A", true, K_STR, 0, 0, NULL, "slot A device or file; default: in the state directory" },
-	{ "SLOT_B", true, K_STR, 0, 0, NULL, "slot B device or file; default: in the state directory" },
+	{ "IMAGE_KEYS_DIR", true, K_STR, 0, 0, "/etc/ringboot/keys",
+	  "public keys that may sign images" },
+	{ "SLOT_A", true, K_STR, 0, 0, NULL,
+	  "slot A device or file; default: in the state directory" },
+	{ "SLOT_B", true, K_STR, 0, 0, NULL,
+	  "slot B device or file; default: in the state directory" },
 	{ "COMMIT_HOOK", true, K_STR, 0, 0, NULL, "program run after an image commit" },
-	{ "BOOT_TRIES", true, K_INT, 1, 1000, "3", "boots of an unconfirmed image before rollback" },
-	{ "IMAGE_READBACK", true, K_BOOL, 0, 1, "0", "re-read a written slot and check its digest" },
+	{ "BOOT_TRIES", true, K_INT, 1, 1000, "3",
+	  "boots of an unconfirmed image before rollback" },
+	{ "IMAGE_READBACK", true, K_BOOL, 0, 1, "0",
+	  "re-read a written slot and check its digest" },
 	{ "SETTINGS_HOOK", true, K_STR, 0, 0, NULL, "program run after settings are applied" },
 	{ "RETRY_MAX", true, K_INT, 0, 1000, "5", "attempts per server before the next" },
-	{ "RETRY_BASE_MS", true, K_INT, 1, 600000, "500", "first back-off, doubled per retry, jittered" },
+	{ "RETRY_BASE_MS", true, K_INT, 1, 600000, "500",
+	  "first back-off, doubled per retry, jittered" },
 	{ "RETRY_MAX_MS", true, K_INT, 1, 3600000, "30000", "longest back-off" },
 	{ "FASTPATH", true, K_FASTPATH, 0, 0, "auto", "TFTP path: auto, kernel or user" },
-	{ "SEQ_EXACT", true, K_BOOL, 0, 1, "0", "IF ... SEQ compares exactly instead of ignoring case" },
+	{ "SEQ_EXACT", true, K_BOOL, 0, 1, "0",
+	  "IF ... SEQ compares exactly instead of ignoring case" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -156,6 +167,7 @@ void rb_config_free(struct rb_config *cfg)
 /* Typed keys with a bad value are dropped with a warning at their line. */
 static void check_values(struct rb_config *cfg)
 {
+	struct rb_origin o = { .kind = RB_ORIGIN_CONFIG };
 	struct rb_param_view v;
 
 	for (size_t i = 0; i < rb_params_count(cfg->run.sets); i++) {
@@ -172,11 +184,13 @@ static void check_values(struct rb_config *cfg)
 		}
 		if (k && !value_ok(k, v.value)) {
 			rb_script_warn(&cfg->run, v.origin.file, v.origin.line,
-				       "%s '%s' is not a valid value; default used", v.name, v.value);
+				       "%s '%s' is not a valid value; default used",
+				       v.name, v.value);
 			continue;
 		}
-		rb_params_set(cfg->values, v.name, strlen(v.name), v.value, v.value_len,
-			      &(struct rb_origin){ RB_ORIGIN_CONFIG, v.origin.file, v.origin.line });
+		o.file = v.origin.file;
+		o.line = v.origin.line;
+		rb_params_set(cfg->values, v.name, strlen(v.name), v.value, v.value_len, &o);
 	}
 }
 

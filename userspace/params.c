@@ -264,7 +264,8 @@ static int effective_rank(const struct rb_params *p, const struct entry *e, int 
 	}
 	if (((bits & 1) && in_list(static_file_server, e->name)) ||
 	    ((bits & 2) && in_list(static_call_server, e->name)))
-		return rb_origin_rank(RB_ORIGIN_CMDLINE) * 2 - 1;	/* just below the command line */
+		/* just below the command line */
+		return rb_origin_rank(RB_ORIGIN_CMDLINE) * 2 - 1;
 	return rank * 2;
 }
 

@@ -36,7 +36,7 @@
 
 #define RB_PARAM_NAME_MAX 64		/* longest Avaya name seen: 31 bytes */
 #define RB_PARAM_VALUE_MAX 65536	/* values longer than this are refused */
-#define RB_PARAMS_MAX 8192		/* distinct names; a hostile file cannot grow us past it */
+#define RB_PARAMS_MAX 8192		/* distinct names: a hostile file's ceiling */
 
 /* Where a value came from. The rank (precedence) is fixed per kind. */
 enum rb_origin_kind {

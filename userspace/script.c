@@ -48,7 +48,8 @@ static bool ieq(const char *a, size_t alen, const char *b, size_t blen)
 	return true;
 }
 
-void rb_script_warn(struct rb_script *s, const char *file, unsigned int line, const char *fmt, ...)
+void rb_script_warn(struct rb_script *s, const char *file, unsigned int line,
+		    const char *fmt, ...)
 {
 	struct rb_script_warning *w;
 	va_list ap;
@@ -82,6 +83,12 @@ void rb_script_warn(struct rb_script *s, const char *file, unsigned int line, co
 	w->message = msg;
 	w->line = line;
 	s->nwarnings++;
+}
+
+/* Length for "%.*s" when quoting hostile input in a warning. */
+static int clip(size_t n)
+{
+	return n > 64 ? 64 : (int)n;
 }
 
 /* Read the next line; false at the end of the file. */
@@ -273,13 +280,15 @@ static int do_set(struct rb_script *s, struct cursor *c, const struct line *l)
 		return 0;
 	}
 	if (!rb_param_name_valid(nb, nlen)) {
-		rb_script_warn(s, c->name, l->no, "SET: invalid name '%.*s'", (int)(nlen > 64 ? 64 : nlen), nb);
+		rb_script_warn(s, c->name, l->no, "SET: invalid name '%.*s'",
+			       clip(nlen), nb);
 		return 0;
 	}
 	while (p < l->e && blank(*p))
 		p++;
 	if (p == l->e) {
-		rb_script_warn(s, c->name, l->no, "SET %.*s without a value; ignored", (int)nlen, nb);
+		rb_script_warn(s, c->name, l->no, "SET %.*s without a value; ignored",
+			       clip(nlen), nb);
 		return 0;
 	}
 	if (*p == '"') {
@@ -288,7 +297,7 @@ static int do_set(struct rb_script *s, struct cursor *c, const struct line *l)
 		ve = memchr(vb, '"', (size_t)(l->e - vb));
 		if (!ve) {
 			rb_script_warn(s, c->name, l->no, "SET %.*s: unterminated quote; ignored",
-			     (int)nlen, nb);
+			     clip(nlen), nb);
 			return 0;
 		}
 	} else {
@@ -304,7 +313,8 @@ static int do_set(struct rb_script *s, struct cursor *c, const struct line *l)
 		while (ve > vb && blank(ve[-1]))
 			ve--;
 		if (ve == vb) {
-			rb_script_warn(s, c->name, l->no, "SET %.*s without a value; ignored", (int)nlen, nb);
+			rb_script_warn(s, c->name, l->no, "SET %.*s without a value; ignored",
+				       clip(nlen), nb);
 			return 0;
 		}
 	}
@@ -315,7 +325,7 @@ static int do_set(struct rb_script *s, struct cursor *c, const struct line *l)
 	if (ret == -ENOMEM)
 		return ret;
 	if (ret < 0) {
-		rb_script_warn(s, c->name, l->no, "SET %.*s: %s; ignored", (int)nlen, nb,
+		rb_script_warn(s, c->name, l->no, "SET %.*s: %s; ignored", clip(nlen), nb,
 		     ret == -EINVAL ? "value holds a NUL byte" :
 		     ret == -E2BIG ? "value too long" : "too many parameters");
 		return 0;
@@ -345,16 +355,18 @@ static bool do_if(struct rb_script *s, struct cursor *c, const struct line *l)
 		return true;
 	}
 	if (vn[0] != '$' || !rb_param_name_valid(vn + 1, vnl - 1)) {
-		rb_script_warn(s, c->name, l->no, "IF: '%.*s' is not a $NAME", (int)(vnl > 64 ? 64 : vnl), vn);
+		rb_script_warn(s, c->name, l->no, "IF: '%.*s' is not a $NAME",
+			       clip(vnl), vn);
 		return true;
 	}
 	if (!ieq(op, opl, "SEQ", 3)) {
-		rb_script_warn(s, c->name, l->no, "IF: unknown operator '%.*s'", (int)(opl > 64 ? 64 : opl), op);
+		rb_script_warn(s, c->name, l->no, "IF: unknown operator '%.*s'",
+			       clip(opl), op);
 		return true;
 	}
 	if (!ieq(kw, kwl, "GOTO", 4)) {
 		rb_script_warn(s, c->name, l->no, "IF: expected GOTO, found '%.*s'",
-		     (int)(kwl > 64 ? 64 : kwl), kw);
+		     clip(kwl), kw);
 		return true;
 	}
 	val = lookup(s, vn + 1, vnl - 1);
@@ -369,7 +381,7 @@ static bool do_if(struct rb_script *s, struct cursor *c, const struct line *l)
 	if (jump(c, tag, tagl))
 		return true;
 	rb_script_warn(s, c->name, l->no, "GOTO %.*s: no such tag below; rest of file ignored",
-	     (int)(tagl > 64 ? 64 : tagl), tag);
+	     clip(tagl), tag);
 	return false;
 }
 
@@ -385,7 +397,7 @@ static bool do_goto(struct rb_script *s, struct cursor *c, const struct line *l)
 	if (jump(c, tag, tagl))
 		return true;
 	rb_script_warn(s, c->name, l->no, "GOTO %.*s: no such tag below; rest of file ignored",
-	     (int)(tagl > 64 ? 64 : tagl), tag);
+	     clip(tagl), tag);
 	return false;
 }
 
@@ -419,7 +431,8 @@ static int do_get(struct rb_script *s, struct cursor *c, const struct line *l,
 	}
 	for (unsigned int i = 0; i < s->nfiles; i++) {
 		if (!strcasecmp(s->files[i], s->scratch)) {
-			rb_script_warn(s, c->name, l->no, "GET %s: already on the chain; ignored", s->scratch);
+			rb_script_warn(s, c->name, l->no, "GET %s: already on the chain; ignored",
+				       s->scratch);
 			return 0;
 		}
 	}

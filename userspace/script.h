@@ -61,7 +61,7 @@ struct rb_script {
 	const struct rb_script_ops *ops;
 	void *arg;
 	const struct rb_params *vars;	/* identity and other known values; may be NULL */
-	bool seq_exact;			/* SEQ compares exactly (default: case-insensitive) */
+	bool seq_exact;			/* SEQ compares exactly (default: ignore case) */
 
 	/* out */
 	struct rb_params *sets;		/* every SET executed: final value, file and line */
@@ -70,7 +70,7 @@ struct rb_script {
 	struct rb_script_warning *warnings;
 	size_t nwarnings;		/* kept (at most RB_SCRIPT_MAX_WARNINGS) */
 	size_t warnings_dropped;	/* beyond the cap */
-	unsigned long lines;		/* lines executed (not skipped by GOTO), over the chain */
+	unsigned long lines;		/* lines executed (not skipped by GOTO) */
 
 	/* private: the value being built (substitution) */
 	char *scratch;
