@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "script.h"
 
@@ -548,6 +550,42 @@ static void empty_file(void **state)
 	assert_int_equal(rb_params_count(S.sets), 0);
 }
 
+static void unknown_names_are_kept(void **state)
+{
+	run("SET SOME_FUTURE_PARAMETER whatever\nSET 3PCC_SERVER_MODE 1\n");
+	assert_string_equal(get("SOME_FUTURE_PARAMETER"), "whatever");
+	assert_string_equal(get("3PCC_SERVER_MODE"), "1");
+}
+
+/* Input placed right before an unmapped page: nothing past the end is read. */
+static void reads_nothing_past_the_end(void **state)
+{
+	static const char *const tails[] = {
+		"SET A 1", "SET A \"x", "# T", "#", "GOTO", "GOTO T", "IF $MODEL4 SEQ", "SET A x ##",
+		"GET $MACADDR", "SET A $MACADDR_UPP", "SET A $", "S", "",
+	};
+	long pg = sysconf(_SC_PAGESIZE);
+	char *m = mmap(NULL, (size_t)pg * 2, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	assert_true(m != MAP_FAILED);
+	assert_int_equal(mprotect(m + pg, (size_t)pg, PROT_NONE), 0);
+	var("MODEL4", "J129");
+	var("MACADDR", "c81fea9b67c0");
+	for (size_t i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		size_t n = strlen(tails[i]);
+
+		memcpy(m + pg - n, tails[i], n);
+		assert_int_equal(rb_script_run(&S, "t", m + pg - n, n), 0);
+		rb_script_free(&S);
+		assert_int_equal(rb_script_init(&S), 0);
+		S.ops = &fake_ops;
+		S.arg = &fk;
+		S.vars = vars;
+	}
+	munmap(m, (size_t)pg * 2);
+}
+
 static void apply_copies_with_origin(void **state)
 {
 	struct rb_params *p = rb_params_new();
@@ -620,6 +658,8 @@ int main(void)
 		T(non_utf8_comment_bytes),
 		T(warnings_are_capped),
 		T(empty_file),
+		T(unknown_names_are_kept),
+		T(reads_nothing_past_the_end),
 		T(apply_copies_with_origin),
 	};
 
