@@ -85,6 +85,9 @@ lab_setup() {
 	mkdir -m 755 "$LAB_WWW"
 	export LAB_ID LAB_SRV_NS LAB_PHONE_NS LAB_SRV_IF LAB_PHONE_IF LAB_DIR LAB_WWW
 	trap lab_cleanup EXIT
+	# A signal ends the script through exit, so the EXIT trap cleans up too.
+	trap 'exit 130' INT
+	trap 'exit 143' TERM HUP
 
 	ip netns add "$LAB_SRV_NS" || return 1
 	ip netns add "$LAB_PHONE_NS" || return 1
