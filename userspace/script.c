@@ -253,8 +253,9 @@ static int substitute(struct rb_script *s, const struct cursor *c, unsigned int 
 			size_t tl = strlen(substs[k].token) + 1;
 
 			if (!v) {
-				rb_script_warn(s, c->name, line, "$%s is unknown; left as written",
-				     substs[k].token);
+				rb_script_warn(s, c->name, line,
+					       "$%s is unknown; left as written",
+					       substs[k].token);
 				if (append(s, &o, b + i, tl, false))
 					return -ENOMEM;
 			} else if (append(s, &o, v, strlen(v), substs[k].upper)) {
@@ -296,8 +297,8 @@ static int do_set(struct rb_script *s, struct cursor *c, const struct line *l)
 		vb = p + 1;
 		ve = memchr(vb, '"', (size_t)(l->e - vb));
 		if (!ve) {
-			rb_script_warn(s, c->name, l->no, "SET %.*s: unterminated quote; ignored",
-			     clip(nlen), nb);
+			rb_script_warn(s, c->name, l->no,
+				       "SET %.*s: unterminated quote; ignored", clip(nlen), nb);
 			return 0;
 		}
 	} else {
@@ -326,8 +327,8 @@ static int do_set(struct rb_script *s, struct cursor *c, const struct line *l)
 		return ret;
 	if (ret < 0) {
 		rb_script_warn(s, c->name, l->no, "SET %.*s: %s; ignored", clip(nlen), nb,
-		     ret == -EINVAL ? "value holds a NUL byte" :
-		     ret == -E2BIG ? "value too long" : "too many parameters");
+			       ret == -EINVAL ? "value holds a NUL byte" :
+			       ret == -E2BIG ? "value too long" : "too many parameters");
 		return 0;
 	}
 	if (s->ops && s->ops->on_set) {
@@ -339,6 +340,17 @@ static int do_set(struct rb_script *s, struct cursor *c, const struct line *l)
 		s->ops->on_set(s->arg, name, s->scratch, c->name, l->no);
 	}
 	return 0;
+}
+
+/* Jump to tag for the GOTO (or IF) on line l; false when the file ends there. */
+static bool goto_tag(struct rb_script *s, struct cursor *c, const struct line *l,
+		     const char *tag, size_t tagl)
+{
+	if (jump(c, tag, tagl))
+		return true;
+	rb_script_warn(s, c->name, l->no, "GOTO %.*s: no such tag below; rest of file ignored",
+		       clip(tagl), tag);
+	return false;
 }
 
 /* IF $NAME SEQ token GOTO tag. Returns false when the file ends (missing tag). */
@@ -366,7 +378,7 @@ static bool do_if(struct rb_script *s, struct cursor *c, const struct line *l)
 	}
 	if (!ieq(kw, kwl, "GOTO", 4)) {
 		rb_script_warn(s, c->name, l->no, "IF: expected GOTO, found '%.*s'",
-		     clip(kwl), kw);
+			       clip(kwl), kw);
 		return true;
 	}
 	val = lookup(s, vn + 1, vnl - 1);
@@ -378,11 +390,7 @@ static bool do_if(struct rb_script *s, struct cursor *c, const struct line *l)
 		eq = ieq(val, strlen(val), tok, tokl);
 	if (!eq)
 		return true;
-	if (jump(c, tag, tagl))
-		return true;
-	rb_script_warn(s, c->name, l->no, "GOTO %.*s: no such tag below; rest of file ignored",
-	     clip(tagl), tag);
-	return false;
+	return goto_tag(s, c, l, tag, tagl);
 }
 
 static bool do_goto(struct rb_script *s, struct cursor *c, const struct line *l)
@@ -394,11 +402,7 @@ static bool do_goto(struct rb_script *s, struct cursor *c, const struct line *l)
 		rb_script_warn(s, c->name, l->no, "GOTO without a tag");
 		return true;
 	}
-	if (jump(c, tag, tagl))
-		return true;
-	rb_script_warn(s, c->name, l->no, "GOTO %.*s: no such tag below; rest of file ignored",
-	     clip(tagl), tag);
-	return false;
+	return goto_tag(s, c, l, tag, tagl);
 }
 
 /*
@@ -438,7 +442,7 @@ static int do_get(struct rb_script *s, struct cursor *c, const struct line *l,
 	}
 	if (s->nfiles >= RB_SCRIPT_MAX_CHAIN) {
 		rb_script_warn(s, c->name, l->no, "GET %s: chain already holds %d files; ignored",
-		     s->scratch, RB_SCRIPT_MAX_CHAIN);
+			       s->scratch, RB_SCRIPT_MAX_CHAIN);
 		return 0;
 	}
 	name = strdup(s->scratch);
