@@ -205,5 +205,14 @@ install: $(BUILD)/ringboot
 	sed -e 's|@VERSION@|$(VERSION)|g' packaging/dkms.conf.in > $(DESTDIR)$(DKMSDIR)/dkms.conf
 	chmod 644 $(DESTDIR)$(DKMSDIR)/dkms.conf
 
+# Removes what install installed (same variables), and the directories that are ours.
+.PHONY: uninstall
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/ringboot $(DESTDIR)$(MANDIR)/man8/ringboot.8 \
+		$(DESTDIR)$(INCLUDEDIR)/linux/ringboot.h $(DESTDIR)$(DOCDIR)/ringboot.conf.example \
+		$(addprefix $(DESTDIR)$(UNITDIR)/,$(notdir $(UNIT_SRCS:.in=)))
+	rm -rf $(DESTDIR)$(DKMSDIR)
+	rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+
 clean: module-clean
 	rm -rf $(BUILD)

@@ -161,4 +161,8 @@ grep -qx 'ExecStart=/usr/local/sbin/ringboot mark-good' \
 	"$tmp/def/usr/local/lib/systemd/system/ringboot-mark-good.service" &&
 	pass "the default PREFIX is /usr/local, and the units name its sbin" ||
 	fail "the default PREFIX is /usr/local, and the units name its sbin"
+
+# --- make uninstall takes back every file install put there
+ok "make uninstall DESTDIR=... PREFIX=/usr" make -s -C "$top" uninstall DESTDIR="$dest" PREFIX=/usr
+is "$(cd "$dest" && find . -type f -o -type l)" "" "after make uninstall no installed file is left"
 done_testing
