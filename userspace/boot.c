@@ -166,6 +166,11 @@ struct timed_sink {
 	struct rb_sink sink;
 	struct rb_sink *inner;
 	struct rb_boot *b;
+	bool tty;		/* draw a progress bar on stderr */
+	bool drawn;
+	uint64_t total;		/* announced size, or RB_SINK_SIZE_UNKNOWN */
+	uint64_t next_ns;	/* next redraw */
+	uint64_t start_ns;
 };
 
 static struct timed_sink *timed_of(struct rb_sink *s)
@@ -175,12 +180,45 @@ static struct timed_sink *timed_of(struct rb_sink *s)
 
 static int timed_open(struct rb_sink *s, uint64_t total)
 {
-	return rb_sink_open(timed_of(s)->inner, total);
+	struct timed_sink *t = timed_of(s);
+
+	t->total = total;
+	t->start_ns = rb_now_ns();
+	t->next_ns = t->start_ns + 500000000ull;	/* short downloads draw nothing */
+	return rb_sink_open(t->inner, total);
+}
+
+/* A progress bar on a terminal, redrawn at most four times a second. */
+static void timed_progress(struct timed_sink *t, uint64_t done, bool last)
+{
+	uint64_t now = rb_now_ns();
+	double secs = (double)(now - t->start_ns) / 1e9;
+	char bar[33];
+	int fill = 0;
+
+	if (!last && now < t->next_ns)
+		return;
+	if (last && !t->drawn)
+		return;
+	t->next_ns = now + 250000000ull;
+	t->drawn = true;
+	if (t->total != RB_SINK_SIZE_UNKNOWN && t->total)
+		fill = (int)(32.0 * (double)done / (double)t->total);
+	for (int i = 0; i < 32; i++)
+		bar[i] = i < fill ? '#' : '.';
+	bar[32] = '\0';
+	fprintf(stderr, "\rimage [%s] %6.1f MiB %7.1f MiB/s%s", bar, (double)done / 1048576.0,
+		secs > 0 ? (double)done / 1048576.0 / secs : 0.0, last ? "\n" : "");
 }
 
 static int timed_write(struct rb_sink *s, uint64_t off, const void *buf, size_t len)
 {
-	return rb_sink_write(timed_of(s)->inner, buf, len);
+	struct timed_sink *t = timed_of(s);
+	int err = rb_sink_write(t->inner, buf, len);
+
+	if (t->tty && !err)
+		timed_progress(t, off + len, false);
+	return err;
 }
 
 static int timed_rewind(struct rb_sink *s)
@@ -191,7 +229,11 @@ static int timed_rewind(struct rb_sink *s)
 static int timed_commit(struct rb_sink *s)
 {
 	struct timed_sink *t = timed_of(s);
-	int ph = rb_report_begin(&t->b->rep, "commit");
+	int ph;
+
+	if (t->tty)
+		timed_progress(t, t->inner->written, true);
+	ph = rb_report_begin(&t->b->rep, "commit");
 	int err = rb_sink_commit(t->inner);
 	struct rb_image_sink *is = (struct rb_image_sink *)t->inner;
 
@@ -298,6 +340,7 @@ static void boot_image(struct rb_boot *b)
 		return;
 	}
 	ts.inner = &is.sink;
+	ts.tty = b->o->progress;
 	/* One attempt: HTTP resumes a broken body itself (Range), and a
 	 * refused image must not be fetched again. */
 	err = fetch_once(b, &b->origin, appname, &ts.sink, &res);

@@ -286,6 +286,7 @@ int cmd_boot(struct rb_ctx *ctx, int argc, char **argv)
 		return RB_EXIT_FAIL;
 	}
 	b.conf = o.slot.conf;
+	o.progress = !ctx->json && isatty(STDERR_FILENO);
 	config_defaults(&b, fastpath_given, ca_given);
 	ret = rb_boot_run(&b);
 	if (ret == RB_EXIT_FAIL && !ctx->json)
