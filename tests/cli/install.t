@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # `make install DESTDIR=... PREFIX=...` (docs/packaging.md): the installed tree is complete,
 # the binary runs, ringboot(8) renders cleanly and documents every verb and option the binary
-# has, the systemd units verify, the UAPI header compiles on its own, and the DKMS tree holds
-# the module's sources (no build products) with a dkms.conf bash can source.
+# has and every key of the configuration table, the systemd units verify (and ringboot.service
+# acts on each exit status as documented), `make uninstall` removes it all, the UAPI header
+# compiles on its own, and the DKMS tree holds the module's sources (no build products) with a
+# dkms.conf bash can source.
 # tests/lab/t/90-dkms.t builds that DKMS tree with dkms itself.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 top=$RINGBOOT_TOP
@@ -39,7 +41,7 @@ man8=$dest/usr/share/man/man8/ringboot.8
 err=$(groff -man -Tutf8 -ww -z "$man8" 2>&1); rc=$?
 is "$rc:$err" "0:" "ringboot(8) renders with groff -man -ww without a warning"
 txt=$(MANWIDTH=80 man -l "$man8" 2>&1 | col -b)
-for s in NAME SYNOPSIS DESCRIPTION "GLOBAL OPTIONS" VERBS "EXIT STATUS" FILES ENVIRONMENT \
+for s in NAME SYNOPSIS DESCRIPTION "GLOBAL OPTIONS" VERBS CONFIGURATION "EXIT STATUS" FILES ENVIRONMENT \
 		"SYSTEMD UNITS"; do
 	grep -qx "$s" <<< "$txt" || miss_sec="$miss_sec $s"
 done
@@ -63,6 +65,12 @@ for o in $opts; do
 	grep -qE -- "(^|[^a-zA-Z0-9-])$o([^a-zA-Z0-9-]|\$)" <<< "$roff" || noopt="$noopt $o"
 done
 is "$noopt" "" "every option shown by 'ringboot VERB --help' is in ringboot(8) ($(wc -w <<< "$opts") options)"
+# Every key of the configuration table (userspace/config.c) is in the page's CONFIGURATION.
+keys=$(sed -n 's/^[[:space:]]*{ "\([A-Z0-9_]*\)", \(true\|false\), K_.*/\1/p' "$top/userspace/config.c")
+nokey=
+for k in $keys; do grep -qE -- "(^|[^A-Z0-9_])$k([^A-Z0-9_]|\$)" <<< "$roff" || nokey="$nokey $k"; done
+[ -n "$keys" ] || nokey="(no key found in userspace/config.c)"
+is "$nokey" "" "every configuration key of userspace/config.c is in ringboot(8) ($(wc -w <<< "$keys") keys)"
 
 # --- the UAPI header stands alone, in C and in C++ as user space includes it
 hdr_ok() { printf '#include <linux/ringboot.h>\nint main(void) { return 0; }\n' |
