@@ -23,6 +23,11 @@ The first path component picks the fault; the rest names a file under ROOT:
     /cut/F          first request: half of F then close; Range honoured after
     /norange/F      first request: half of F then close; Range ignored (200)
     /notahttp/F     garbage instead of a status line
+    /closeafter/F   F with keep-alive semantics, then the server closes the
+                    connection anyway (the next request must reconnect)
+
+PORT + 1 never completes a TCP handshake: its listen queue is kept full, so
+the kernel drops incoming SYNs (a connect timeout without a firewall).
 
 Every request is logged to stdout as "METHOD PATH RANGE" for the tests.
 """
@@ -157,6 +162,10 @@ class Handler(socketserver.BaseRequestHandler):
                 return True
             self.send(self.ok_head(len(body)) + body)
             return True
+        if mode == "closeafter":
+            self.send(self.ok_head(len(body)) + body)
+            time.sleep(0.2)
+            return False
         if mode == "notahttp":
             self.send(b"SSH-2.0-OpenSSH_9.2\r\n\r\n")
             return False
@@ -173,5 +182,16 @@ if __name__ == "__main__":
     addr, port, ROOT = sys.argv[1], int(sys.argv[2]), sys.argv[3]
     if ":" in addr:
         Server.address_family = socket.AF_INET6
+    family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+    hole = socket.socket(family, socket.SOCK_STREAM)
+    hole.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    hole.bind((addr, port + 1))
+    hole.listen(0)
+    fillers = []
+    for _ in range(3):
+        f = socket.socket(family, socket.SOCK_STREAM)
+        f.setblocking(False)
+        f.connect_ex(("::1" if family == socket.AF_INET6 else "127.0.0.1", port + 1))
+        fillers.append(f)
     with Server((addr, port), Handler) as srv:
         srv.serve_forever()

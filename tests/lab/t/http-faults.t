@@ -9,7 +9,7 @@
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 
-plan 54
+plan 60
 
 FPORT=8080
 LAB_NGINX_EXTRA="
@@ -74,6 +74,14 @@ expect_fail trickle "stalled" --idle-timeout 1 "$F/trickle/small.bin"
 expect_fail headstall "no response from the server in time" --first-byte-timeout 1 "$F/headstall/small.bin"
 expect_fail deadline "deadline passed" --deadline 1.5 --idle-timeout 30 "$F/trickle/small.bin"
 expect_fail refused "cannot connect" "http://$S:9/small.bin"
+expect_fail synblackhole "connect timed out" --connect-timeout 1 "http://$S:$((FPORT + 1))/small.bin"
+
+# --- the server closes a kept-alive connection: the next request reconnects
+n0=$(wc -l < "$FLOG")
+ok "two files from a server that closes after each response" \
+	fetch "$F/closeafter/small.bin" -o "$out/ca1" "$F/closeafter/mib.bin" -o "$out/ca2"
+is "$(got "$out/ca2")" "${sum[mib.bin]}" "second file (on a fresh connection) intact"
+is "$(tail -n +$((n0 + 1)) "$FLOG" | grep -c closeafter)" 2 "each file asked exactly once"
 
 # --- 503 + Retry-After
 ok "503 with Retry-After: 1, then 200" fetch "$F/retry/small.bin" -o "$out/retry"
