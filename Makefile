@@ -131,8 +131,9 @@ module:
 module-clean:
 	@test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 
+# `make check` runs this once and tells the suites' sub-makes (DEPS_DONE=1).
 deps:
-	@scripts/deps.sh
+	@[ -n "$(DEPS_DONE)" ] || scripts/deps.sh
 
 # --- test suites
 check-unit: deps $(UNIT_BINS) $(BUILD)/ringboot
@@ -152,14 +153,14 @@ check-vm: deps tests module
 
 check:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory all tests module $(SAN_UNIT_BINS) $(FUZZ_BINS)
+	@$(MAKE) --no-print-directory -j$$(nproc) DEPS_DONE=1 all tests module $(SAN_UNIT_BINS) $(FUZZ_BINS)
 	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
 	@rc=0; \
-	 $(MAKE) --no-print-directory check-unit || rc=1; \
-	 $(MAKE) --no-print-directory check-asan || rc=1; \
-	 $(MAKE) --no-print-directory check-fuzz || rc=1; \
-	 $(MAKE) --no-print-directory check-lab || rc=1; \
-	 $(MAKE) --no-print-directory check-vm || rc=1; \
+	 $(MAKE) --no-print-directory DEPS_DONE=1 check-unit || rc=1; \
+	 $(MAKE) --no-print-directory DEPS_DONE=1 check-asan || rc=1; \
+	 $(MAKE) --no-print-directory DEPS_DONE=1 check-fuzz || rc=1; \
+	 $(MAKE) --no-print-directory DEPS_DONE=1 check-lab || rc=1; \
+	 $(MAKE) --no-print-directory DEPS_DONE=1 check-vm || rc=1; \
 	 tests/summarize $(BUILD)/results || rc=1; \
 	 exit $$rc
 
