@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "params.h"
 
@@ -28,6 +29,7 @@ struct rb_params {
 	size_t count, cap;
 	uint32_t *index;	/* slot -> entry + 1; 0 = empty */
 	size_t nslots;		/* power of two, >= 2 * count */
+	uint32_t seed;		/* per store, so a file cannot choose colliding names */
 };
 
 static const char *const origin_names[RB_ORIGIN__COUNT] = {
@@ -122,10 +124,10 @@ bool rb_param_is_trust(const char *name)
 	return in_list(trust_names, name);
 }
 
-/* FNV-1a over the upper-cased name. */
-static uint32_t hash_name(const char *name, size_t len)
+/* FNV-1a over the upper-cased name, from a per-store seed. */
+static uint32_t hash_name(const struct rb_params *p, const char *name, size_t len)
 {
-	uint32_t h = 2166136261u;
+	uint32_t h = 2166136261u ^ p->seed;
 
 	for (size_t i = 0; i < len; i++) {
 		h ^= (unsigned char)up(name[i]);
@@ -149,7 +151,7 @@ static struct entry *find(const struct rb_params *p, const char *name, size_t le
 	if (!p->nslots || !rb_param_name_valid(name, len))
 		return NULL;
 	mask = p->nslots - 1;
-	for (i = hash_name(name, len) & mask; p->index[i]; i = (i + 1) & mask) {
+	for (i = hash_name(p, name, len) & mask; p->index[i]; i = (i + 1) & mask) {
 		struct entry *e = &p->entries[p->index[i] - 1];
 
 		if (name_eq(e->name, name, len))
@@ -166,7 +168,7 @@ static int rehash(struct rb_params *p, size_t nslots)
 		return -ENOMEM;
 	for (size_t n = 0; n < p->count; n++) {
 		const char *nm = p->entries[n].name;
-		size_t i = hash_name(nm, strlen(nm)) & (nslots - 1);
+		size_t i = hash_name(p, nm, strlen(nm)) & (nslots - 1);
 
 		while (index[i])
 			i = (i + 1) & (nslots - 1);
@@ -212,7 +214,7 @@ static struct entry *insert(struct rb_params *p, const char *name, size_t len, i
 			return NULL;
 		}
 	} else {
-		size_t mask = p->nslots - 1, i = hash_name(e->name, len) & mask;
+		size_t mask = p->nslots - 1, i = hash_name(p, e->name, len) & mask;
 
 		while (p->index[i])
 			i = (i + 1) & mask;
@@ -223,7 +225,12 @@ static struct entry *insert(struct rb_params *p, const char *name, size_t len, i
 
 struct rb_params *rb_params_new(void)
 {
-	return calloc(1, sizeof(struct rb_params));
+	struct rb_params *p = calloc(1, sizeof(*p));
+
+	/* No entropy yet (early boot): the address still varies per run. */
+	if (p && getrandom(&p->seed, sizeof(p->seed), GRND_NONBLOCK) != sizeof(p->seed))
+		p->seed = (uint32_t)(uintptr_t)p;
+	return p;
 }
 
 static void layer_clear(struct layer *l)
