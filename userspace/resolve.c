@@ -165,14 +165,16 @@ int rb_resolve_start(struct rb_resolver *r, const char *name, int family, rb_res
 int rb_resolve_fds(struct rb_resolver *r, struct pollfd *pfd, int max)
 {
 	ares_socket_t socks[ARES_GETSOCK_MAXNUM];
-	int bits = ares_getsock(r->ch, socks, ARES_GETSOCK_MAXNUM), n = 0;
+	/* Unsigned: the ARES_GETSOCK_* macros shift a signed 1 into bit 31. */
+	unsigned int bits = (unsigned int)ares_getsock(r->ch, socks, ARES_GETSOCK_MAXNUM);
+	int n = 0;
 
 	for (int i = 0; i < ARES_GETSOCK_MAXNUM && n < max; i++) {
 		short ev = 0;
 
-		if (ARES_GETSOCK_READABLE(bits, i))
+		if (bits & (1u << i))
 			ev |= POLLIN;
-		if (ARES_GETSOCK_WRITABLE(bits, i))
+		if (bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
 			ev |= POLLOUT;
 		if (!ev)
 			continue;
