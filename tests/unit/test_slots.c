@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Unit tests of the slot record (round trip, strict refusals) and of the
+ * image sink driven directly through the sink.h contract, as a transport
+ * would: odd chunk sizes across the header, rewind, unknown size, refusal
+ * before any payload byte, the pending rule, rollback, already-installed.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <wolfssl/options.h>
+#include <wolfssl/wolfcrypt/hash.h>
+
+#include "image_sink.h"
+#include "slots.h"
+
+static char dir[] = "/tmp/rb-slots-XXXXXX";
+static const char rfc_seed_hex[] =
+	"9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+static uint8_t seed[32];
+static struct rb_keyring kr;
+
+static int setup(void **state)
+{
+	memcpy(dir + sizeof(dir) - 7, "XXXXXX", 6);
+	if (!mkdtemp(dir) || rb_unhex(rfc_seed_hex, seed, 32) ||
+	    rb_key_public_of(seed, kr.key[0].pub) || rb_key_id(kr.key[0].pub, kr.key[0].id))
+		return -1;
+	kr.n = 1;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+/* A signed image of len payload bytes (pattern seeded by tag) in *out. */
+static size_t make_image(const char *name, uint8_t tag, size_t len, uint8_t **out)
+{
+	struct rb_img_hdr h = { 0 };
+	uint8_t *img = malloc(RB_IMG_HDR_LEN + len);
+
+	assert_non_null(img);
+	for (size_t i = 0; i < len; i++)
+		img[RB_IMG_HDR_LEN + i] = (uint8_t)(i * 31 + tag);
+	h.payload_len = len;
+	assert_int_equal(wc_Sha256Hash(img + RB_IMG_HDR_LEN, (word32)len, h.digest), 0);
+	memcpy(h.keyid, kr.key[0].id, RB_IMG_KEYID_LEN);
+	snprintf(h.name, sizeof(h.name), "%s", name);
+	snprintf(h.version, sizeof(h.version), "1");
+	snprintf(h.models, sizeof(h.models), "9611G");
+	assert_int_equal(rb_img_build(&h, img), 0);
+	assert_int_equal(rb_img_sign(img, seed), 0);
+	*out = img;
+	return RB_IMG_HDR_LEN + len;
+}
+
+static void fresh_slots(struct rb_slots *s, const char *sub)
+{
+	struct rb_slots_cfg cfg = { 0 };
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, sub);
+	cfg.state_dir = path;		/* rb_slots_init copies it */
+	assert_int_equal(rb_slots_init(s, &cfg), 0);
+}
+
+/* Stream img in chunks of chunk bytes; returns the first error or commit's result. */
+static int feed(struct rb_slots *s, const struct rb_image_policy *pol, const uint8_t *img,
+		size_t len, size_t chunk, uint64_t announce, char *why)
+{
+	struct rb_image_sink is;
+	int err;
+
+	assert_int_equal(rb_image_sink_init(&is, s, pol), 0);
+	err = rb_sink_open(&is.sink, announce);
+	for (size_t off = 0; !err && off < len; off += chunk)
+		err = rb_sink_write(&is.sink, img + off, len - off < chunk ? len - off : chunk);
+	if (!err)
+		err = rb_sink_commit(&is.sink);
+	if (err)
+		rb_sink_abort(&is.sink);
+	if (why)
+		snprintf(why, 512, "%s", is.why);
+	rb_image_sink_free(&is);
+	return err;
+}
+
+static void record_round_trip(void **state)
+{
+	struct rb_slots_rec r = { .generation = 7, .active = 1, .pending = true, .tries = 2 }, p;
+	char buf[RB_SLOTS_RECORD_MAX], why[256];
+	int n;
+
+	r.slot[0].state = RB_SLOT_INVALID;
+	r.slot[1].state = RB_SLOT_GOOD;
+	snprintf(r.slot[1].name, sizeof(r.slot[1].name), "J100.bin");
+	snprintf(r.slot[1].version, sizeof(r.slot[1].version), "4.1");
+	memset(r.slot[1].digest, 0x5a, 32);
+	r.slot[1].size = 99;
+	n = rb_slots_rec_format(&r, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_int_equal(rb_slots_rec_parse(buf, (size_t)n, &p, why, sizeof(why)), 0);
+	assert_int_equal(p.generation, 7);
+	assert_int_equal(p.active, 1);
+	assert_true(p.pending);
+	assert_int_equal(p.tries, 2);
+	assert_int_equal(p.slot[0].state, RB_SLOT_INVALID);
+	assert_string_equal(p.slot[1].name, "J100.bin");
+	assert_memory_equal(p.slot[1].digest, r.slot[1].digest, 32);
+	assert_int_equal(p.slot[1].size, 99);
+}
+
+/* Re-checksum an edited record so only the edit itself is judged. */
+static size_t reseal(char *buf)
+{
+	uint8_t sum[32];
+	char hex[65], *check = strstr(buf, "check ");
+	size_t n = (size_t)(check - buf);
+
+	wc_Sha256Hash((uint8_t *)buf, (word32)n, sum);
+	rb_hex(sum, 32, hex);
+	return n + (size_t)snprintf(check, 80, "check %s\n", hex);
+}
+
+static void record_refusals(void **state)
+{
+	struct rb_slots_rec r = { .active = 0 }, p;
+	char buf[RB_SLOTS_RECORD_MAX], edit[RB_SLOTS_RECORD_MAX], why[256];
+	int n;
+
+	r.slot[0].state = RB_SLOT_GOOD;
+	snprintf(r.slot[0].name, sizeof(r.slot[0].name), "A");
+	r.slot[0].size = 1;
+	n = rb_slots_rec_format(&r, buf, sizeof(buf));
+	assert_true(n > 0);
+	/* truncated: the check line is gone */
+	assert_int_equal(rb_slots_rec_parse(buf, (size_t)n - 70, &p, why, sizeof(why)), -EBADMSG);
+	/* any edit without a new checksum */
+	memcpy(edit, buf, (size_t)n + 1);
+	edit[strstr(edit, "tries 0") - edit + 6] = '1';
+	assert_int_equal(rb_slots_rec_parse(edit, (size_t)n, &p, why, sizeof(why)), -EBADMSG);
+	assert_non_null(strstr(why, "checksum"));
+#define EDIT(from, to, word) do { \
+		char *at; size_t len; \
+		memcpy(edit, buf, (size_t)n + 1); at = strstr(edit, from); assert_non_null(at); \
+		memmove(at + strlen(to), at + strlen(from), strlen(at + strlen(from)) + 1); \
+		memcpy(at, to, strlen(to)); len = reseal(edit); \
+		assert_int_equal(rb_slots_rec_parse(edit, len, &p, why, sizeof(why)) < 0, 1); \
+		assert_non_null(strstr(why, word)); } while (0)
+	EDIT("tries 0\n", "tries 0\ntries 1\n", "twice");
+	EDIT("tries 0\n", "tries 01\n", "bad value");
+	EDIT("a.state good", "a.state torn", "bad value");
+	EDIT("a.state good", "a.state invalid", "not good");	/* active must be good */
+	EDIT("active a", "active c", "bad value");
+	EDIT("format 1", "format 2", "format");
+	EDIT("a.size 1\n", "a.size 99999999999999999999\n", "bad value");
+	EDIT("b.state empty\n", "", "required");
+#undef EDIT
+	/* A newer agent's extra key is ignored. */
+	memcpy(edit, buf, (size_t)n + 1);
+	{
+		char *at = strstr(edit, "tries 0\n") + 8;
+
+		memmove(at + 11, at, strlen(at) + 1);
+		memcpy(at, "future 123\n", 11);
+		assert_int_equal(rb_slots_rec_parse(edit, reseal(edit), &p, why, sizeof(why)), 0);
+	}
+}
+
+static void sink_streams_in_any_chunking(void **state)
+{
+	const char *models[] = { "9611G" };
+	struct rb_image_policy pol = { .keys = &kr, .models = models, .nmodels = 1 };
+	static const size_t chunks[] = { 1, 7, 512, 4095, 4097, 65464, 1 << 20 };
+	struct rb_slots s;
+	uint8_t *img, d[32];
+	size_t len = make_image("CHUNKY", 3, 300001, &img);
+	char why[512];
+
+	fresh_slots(&s, "chunks");
+	for (size_t i = 0; i < sizeof(chunks) / sizeof(chunks[0]); i++) {
+		uint64_t announce = i & 1 ? RB_SINK_SIZE_UNKNOWN : len;
+
+		assert_int_equal(feed(&s, &pol, img, len, chunks[i], announce, why), 0);
+		assert_int_equal(rb_slots_load(&s), 0);
+		assert_true(rb_slots_active_is(&s, "CHUNKY", NULL));
+		assert_int_equal(rb_slots_hash(&s, s.rec.active, 300001, d), 0);
+		assert_memory_equal(d, s.rec.slot[s.rec.active].digest, 32);
+		/* Same image again: nothing to do. */
+		assert_int_equal(feed(&s, &pol, img, len, 4096, len, why), -EALREADY);
+		/* Next round writes the other slot: confirm and change the content. */
+		assert_int_equal(rb_slots_lock(&s, true), 0);
+		assert_int_equal(rb_slots_load(&s), 0);
+		assert_int_equal(rb_slots_mark_good(&s), 0);
+		rb_slots_unlock(&s);
+		free(img);
+		len = make_image("CHUNKY", (uint8_t)(10 + i), 300001, &img);
+	}
+	free(img);
+}
+
+static void sink_rewind_restarts(void **state)
+{
+	struct rb_image_policy pol = { .keys = &kr };
+	struct rb_image_sink is;
+	struct rb_slots s;
+	uint8_t *img, *other;
+	size_t len = make_image("REWOUND", 1, 100000, &img);
+
+	make_image("REWOUND", 2, 100000, &other);
+	fresh_slots(&s, "rewind");
+	assert_int_equal(rb_image_sink_init(&is, &s, &pol), 0);
+	assert_int_equal(rb_sink_open(&is.sink, RB_SINK_SIZE_UNKNOWN), 0);
+	/* Half of a different image, then a rewind (HTTP 200 to a Range). */
+	assert_int_equal(rb_sink_write(&is.sink, other, 50000), 0);
+	assert_int_equal(rb_sink_rewind(&is.sink), 0);
+	assert_int_equal(rb_sink_write(&is.sink, img, len), 0);
+	assert_int_equal(rb_sink_commit(&is.sink), 0);
+	rb_image_sink_free(&is);
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_true(rb_slots_active_is(&s, "REWOUND", NULL));
+	assert_memory_equal(s.rec.slot[0].digest, img + RB_IMG_OFF_DIGEST, 32);
+	free(img);
+	free(other);
+}
+
+static void refused_header_writes_nothing(void **state)
+{
+	const char *models[] = { "J179" };
+	struct rb_image_policy pol = { .keys = &kr, .models = models, .nmodels = 1 };
+	struct rb_slots s;
+	struct stat st;
+	uint8_t *img;
+	size_t len = make_image("WRONGMODEL", 1, 5000, &img);
+	char why[512], path[300];
+
+	fresh_slots(&s, "refuse");
+	assert_int_equal(feed(&s, &pol, img, len, 512, len, why), -EMEDIUMTYPE);
+	assert_non_null(strstr(why, "not J179"));
+	snprintf(path, sizeof(path), "%s/refuse/slot-a", dir);
+	assert_int_equal(stat(path, &st), -1);		/* the slot was never opened */
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_int_equal(s.rec.slot[0].state, RB_SLOT_INVALID);
+	assert_int_equal(s.rec.active, -1);
+	free(img);
+}
+
+static void pending_blocks_and_rollback(void **state)
+{
+	struct rb_image_policy pol = { .keys = &kr };
+	struct rb_slots s;
+	uint8_t *one, *two;
+	size_t l1 = make_image("ONE", 1, 9000, &one), l2 = make_image("TWO", 2, 9000, &two);
+	bool rolled;
+	char why[512];
+
+	fresh_slots(&s, "pending");
+	s.cfg.max_tries = 1;
+	assert_int_equal(feed(&s, &pol, one, l1, 4096, l1, why), 0);
+	assert_int_equal(feed(&s, &pol, two, l2, 4096, l2, why), -EBUSY);
+	assert_non_null(strstr(why, "mark-good"));
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+	assert_int_equal(feed(&s, &pol, two, l2, 4096, l2, why), 0);
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_int_equal(rb_slots_count_boot(&s, &rolled), 0);
+	assert_false(rolled);
+	assert_int_equal(rb_slots_count_boot(&s, &rolled), 0);
+	assert_true(rolled);
+	assert_true(rb_slots_active_is(&s, "ONE", NULL));
+	assert_false(s.rec.pending);
+	assert_int_equal(s.rec.slot[1].state, RB_SLOT_BAD);
+	free(one);
+	free(two);
+}
+
+static void fault_spec_parsing(void **state)
+{
+	struct rb_fault f;
+
+	setenv("RINGBOOT_FAULT", "fsync:3", 1);
+	rb_fault_init(&f);
+	assert_string_equal(f.kind, "fsync");
+	assert_int_equal(f.at, 3);
+	rb_fault_point(&f, "write");	/* another kind: not counted */
+	rb_fault_point(&f, "fsync");
+	rb_fault_point(&f, "fsync");
+	assert_int_equal(f.seen, 2);
+	setenv("RINGBOOT_FAULT", "fsync:x", 1);
+	rb_fault_init(&f);
+	assert_string_equal(f.kind, "");
+	unsetenv("RINGBOOT_FAULT");
+	rb_fault_init(&f);
+	assert_string_equal(f.kind, "");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(record_round_trip),
+		cmocka_unit_test(record_refusals),
+		cmocka_unit_test(sink_streams_in_any_chunking),
+		cmocka_unit_test(sink_rewind_restarts),
+		cmocka_unit_test(refused_header_writes_nothing),
+		cmocka_unit_test(pending_blocks_and_rollback),
+		cmocka_unit_test(fault_spec_parsing),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
