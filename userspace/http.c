@@ -83,6 +83,7 @@ static void xfer_fail(struct xfer *x, int err, const char *fmt, ...)
 static void start_request(struct xfer *x);
 static void on_head(struct xfer *x);
 static void on_body(struct xfer *x);
+static void body_done(struct xfer *x);
 
 static double opt_or(double v, double def)
 {
@@ -169,8 +170,14 @@ static void connection_broke(struct xfer *x, int err, const char *what)
 		rb_http_conn_release(x->pool, x->conn, false);
 		x->conn = NULL;
 	}
-	if (x->final_err) {
+	if (x->final_err < 0) {
 		xfer_fail(x, x->final_err, "%s", x->final_msg);
+		return;
+	}
+	if (x->final_err > 0) {
+		/* the dropped body of a redirect or 503 broke off: go on regardless */
+		x->info.keep_alive = false;
+		body_done(x);
 		return;
 	}
 	if (reused && !x->got_response_byte) {
@@ -213,7 +220,6 @@ static void timer_fired(struct rb_loop *loop, struct rb_timer *t)
 	case TK_CONNECT:
 	case TK_FIRST_BYTE:
 		x->timer_err = -ETIMEDOUT;
-		x->tk = k;	/* remembered for the message */
 		break;
 	case TK_NONE:
 		return;
@@ -250,10 +256,7 @@ void rb_http_conn_event(struct rb_http_conn *c, int ev, int err)
 		int terr = x->timer_err;
 
 		x->timer_err = 0;
-		if (x->st == XS_BODY) {
-			xfer_fail(x, terr, "%s", timeout_what(x));
-			return;
-		}
+		x->info.keep_alive = false;
 		xfer_fail(x, terr, "%s", timeout_what(x));
 		return;
 	}
@@ -293,11 +296,8 @@ void rb_http_conn_event(struct rb_http_conn *c, int ev, int err)
 		return;
 	case RB_HTTP_EV_EOF:
 		if (x->st == XS_BODY && x->info.framing == RB_HTTP_BODY_CLOSE) {
-			x->info.keep_alive = false;
-			if (x->final_err)
-				xfer_fail(x, x->final_err, "%s", x->final_msg);
-			else
-				xfer_end(x, 0, NULL);
+			x->info.keep_alive = false;	/* RFC 9112 §6.3 item 8: close ends the body */
+			body_done(x);
 			return;
 		}
 		connection_broke(x, -ECONNRESET, x->st == XS_BODY ?
