@@ -48,6 +48,9 @@ enum tftp_state {
 
 struct send_slot {
 	struct rb_op op;
+	uint64_t quiet_seq;		/* quiet send queued before this submission */
+	bool quiet;
+	struct sockaddr_storage to;	/* the SQE is submitted later: keep a copy */
 	struct msghdr msg;
 	struct iovec iov;
 	uint8_t buf[RB_TFTP_RRQ_MAX];
@@ -133,17 +136,26 @@ static int send_pkt(struct tftp *t, const struct sockaddr_storage *to, const uin
 
 	for (int i = 0; i < SEND_SLOTS; i++) {
 		struct send_slot *sl = &t->slots[i];
+		int err;
 
-		if (sl->op.inflight)
+		if (sl->op.inflight || (sl->quiet && !rb_loop_submitted(t->loop, sl->quiet_seq)))
 			continue;
+		sl->quiet = false;
 		memcpy(sl->buf, pkt, len);
 		sl->iov.iov_base = sl->buf;
 		sl->iov.iov_len = len;
 		memset(&sl->msg, 0, sizeof(sl->msg));
-		sl->msg.msg_name = (void *)to;
+		sl->to = *to;
+		sl->msg.msg_name = &sl->to;
 		sl->msg.msg_namelen = tolen;
 		sl->msg.msg_iov = &sl->iov;
 		sl->msg.msg_iovlen = 1;
+		/* No completion for a successful send: one wake-up per block. */
+		err = rb_loop_send_quiet(t->loop, t->fd, &sl->msg, &sl->quiet_seq);
+		if (!err) {
+			sl->quiet = true;
+			return 0;
+		}
 		return rb_loop_sendmsg(t->loop, &sl->op, t->fd, &sl->msg, 0);
 	}
 	/* Every slot in flight (a burst of stray packets): send directly. */
@@ -679,6 +691,8 @@ static void release_ops(struct tftp *t)
 	rb_timer_del(t->loop, &t->timer);
 	rb_loop_cancel_sync(t->loop, &t->timer.op);
 	rb_loop_cancel_sync(t->loop, &t->recv_op);
+	/* Quiet sends reference the slots until submitted (the final ACK). */
+	rb_loop_submit(t->loop);
 	for (int i = 0; i < SEND_SLOTS; i++)
 		while (t->slots[i].op.inflight)
 			if (rb_loop_run_once(t->loop, 0) < 0)

@@ -98,6 +98,7 @@ int rb_loop_init(struct rb_loop *loop, unsigned int entries, unsigned int flags)
 	loop->feat.setup_flags = p.flags;
 	loop->feat.ext_arg = p.features & IORING_FEAT_EXT_ARG;
 	loop->feat.nodrop = p.features & IORING_FEAT_NODROP;
+	loop->feat.cqe_skip = p.features & IORING_FEAT_CQE_SKIP;
 	loop->next_bgid = 1;
 	loop->ready = true;
 	probe_ops(loop);
@@ -144,6 +145,7 @@ int rb_loop_submit(struct rb_loop *loop)
 	if (ret < 0)
 		return ret;
 	loop->pending_sqes = 0;
+	loop->submit_seq++;
 	return 0;
 }
 
@@ -156,6 +158,7 @@ struct io_uring_sqe *rb_loop_sqe(struct rb_loop *loop, struct rb_op *op)
 		if (io_uring_submit(&loop->ring) < 0)
 			return NULL;
 		loop->pending_sqes = 0;
+		loop->submit_seq++;
 		sqe = io_uring_get_sqe(&loop->ring);
 		if (!sqe)
 			return NULL;
@@ -197,6 +200,18 @@ int rb_loop_sendmsg(struct rb_loop *loop, struct rb_op *op, int fd,
 {
 	GET_SQE(loop, op);
 	io_uring_prep_sendmsg(sqe, fd, msg, flags);
+	return 0;
+}
+
+int rb_loop_send_quiet(struct rb_loop *loop, int fd, const struct msghdr *msg,
+		       uint64_t *seq)
+{
+	if (!loop->feat.cqe_skip || !loop->feat.sendmsg)
+		return -EOPNOTSUPP;
+	GET_SQE(loop, NULL);
+	io_uring_prep_sendmsg(sqe, fd, msg, MSG_DONTWAIT);
+	sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+	*seq = loop->submit_seq;
 	return 0;
 }
 
@@ -316,8 +331,10 @@ int rb_loop_run_once(struct rb_loop *loop, uint64_t timeout_ns)
 	} else {
 		ret = io_uring_submit_and_wait(&loop->ring, 1);
 	}
-	if (ret >= 0 || ret == -ETIME || ret == -EINTR)
+	if (ret >= 0 || ret == -ETIME || ret == -EINTR) {
 		loop->pending_sqes = 0;
+		loop->submit_seq++;
+	}
 	if (ret == -ETIME || ret == -EINTR)
 		return io_uring_cq_ready(&loop->ring) ? reap(loop) : 0;
 	if (ret < 0)

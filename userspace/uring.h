@@ -72,12 +72,14 @@ struct rb_loop_features {
 	bool recv_multishot;		/* IORING_RECV_MULTISHOT (6.0) */
 	bool ext_arg;			/* IORING_FEAT_EXT_ARG (5.11) */
 	bool nodrop;			/* IORING_FEAT_NODROP (5.5) */
+	bool cqe_skip;			/* IOSQE_CQE_SKIP_SUCCESS (5.17) */
 };
 
 struct rb_loop {
 	struct io_uring ring;
 	struct rb_loop_features feat;
 	unsigned int pending_sqes;	/* prepared, not yet submitted */
+	uint64_t submit_seq;		/* submissions so far (see rb_loop_send_quiet) */
 	uint16_t next_bgid;		/* buffer-group ids handed out */
 	bool ready;
 };
@@ -125,6 +127,21 @@ int rb_loop_fsync(struct rb_loop *loop, struct rb_op *op, int fd, bool datasync)
 int rb_loop_poll(struct rb_loop *loop, struct rb_op *op, int fd, unsigned int events);
 /* Relative timeout in ns: completes with -ETIME when it expires. */
 int rb_loop_timeout(struct rb_loop *loop, struct rb_op *op, uint64_t ns);
+
+/*
+ * A datagram sent without a completion on success (MSG_DONTWAIT +
+ * IOSQE_CQE_SKIP_SUCCESS): a lock-step ACK then costs no extra wake-up, so
+ * answering a block and waiting for the next stays one io_uring_enter. UDP
+ * with MSG_DONTWAIT is issued inline at submission and never retried, so msg
+ * and its buffers are free once rb_loop_submitted(loop, *seq) is true.
+ * Returns -EOPNOTSUPP when the kernel cannot skip CQEs (use rb_loop_sendmsg).
+ */
+int rb_loop_send_quiet(struct rb_loop *loop, int fd, const struct msghdr *msg,
+		       uint64_t *seq);
+static inline bool rb_loop_submitted(const struct rb_loop *loop, uint64_t seq)
+{
+	return loop->submit_seq > seq;
+}
 
 /* Cancel every SQE of op (async cancel by user_data; no-op when none in flight). */
 int rb_loop_cancel(struct rb_loop *loop, struct rb_op *op);

@@ -175,9 +175,14 @@ class Transfer:
             left = end - time.monotonic()
             if left <= 0:
                 return None
-            r, _, _ = select.select([self.sock], [], [], left)
+            r, _, _ = select.select([self.sock, self.stray], [], [], left)
             if not r:
                 return None
+            if self.stray in r:
+                pkt, src = self.stray.recvfrom(70000)
+                if len(pkt) >= 4 and struct.unpack("!HH", pkt[:4]) == (5, 5):
+                    log("stray port got ERROR 5")
+                continue
             pkt, src = self.sock.recvfrom(70000)
             if src != self.client or len(pkt) < 4:
                 continue

@@ -79,6 +79,11 @@ expect_ok dup:3 "a duplicated block in lock-step is dropped" --windowsize 1
 expect_ok reorder:4 "two swapped blocks" --windowsize 8
 expect_ok delay:3:400 "a block delayed 400 ms" --windowsize 4
 expect_ok wrongport:3 "DATA from a stray port does not disturb the transfer" --windowsize 4
+if grep -q "stray port got ERROR 5" "$LAB_DIR/server.log" && ! grep -q "client sent ERROR" "$LAB_DIR/server.log"; then
+	pass "wrongport:3: ERROR 5 went to the stray port, not to the server's TID"
+else
+	fail "wrongport:3: ERROR 5 went to the stray port, not to the server's TID"; diag "$(cat "$LAB_DIR/server.log")"
+fi
 expect_ok truncated:3 "a truncated packet is ignored" --windowsize 4
 expect_ok dup-oack "a repeated OACK" --windowsize 4
 run no-oack --windowsize 8
