@@ -26,6 +26,7 @@ struct cursor {
 	const char *name;	/* s->files[i] */
 	const char *p, *end;
 	unsigned int line;	/* number of the last line read */
+	unsigned long *read;	/* lines read over the chain (s->lines) */
 };
 
 static bool blank(char c)
@@ -105,6 +106,7 @@ static bool next_line(struct cursor *c, struct line *l)
 	if (l->e > l->b && l->e[-1] == '\r')
 		l->e--;
 	l->no = ++c->line;
+	(*c->read)++;
 	return true;
 }
 
@@ -505,9 +507,9 @@ int rb_script_run(struct rb_script *s, const char *name, const char *data, size_
 	c.p = data;
 	c.end = data + len;
 	c.line = 0;
+	c.read = &s->lines;
 
 	while (next_line(&c, &l)) {
-		s->lines++;
 		if (keyword(&l, "SET")) {
 			ret = do_set(s, &c, &l);
 		} else if (keyword(&l, "IF")) {

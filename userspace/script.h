@@ -70,7 +70,7 @@ struct rb_script {
 	struct rb_script_warning *warnings;
 	size_t nwarnings;		/* kept (at most RB_SCRIPT_MAX_WARNINGS) */
 	size_t warnings_dropped;	/* beyond the cap */
-	unsigned long lines;		/* lines executed (not skipped by GOTO) */
+	unsigned long lines;		/* lines read, executed or skipped, over the chain */
 
 	/* private: the value being built (substitution) */
 	char *scratch;

@@ -586,6 +586,35 @@ static void reads_nothing_past_the_end(void **state)
 	munmap(m, (size_t)pg * 2);
 }
 
+/*
+ * One pass: however a file jumps, each line is read once (GOTO scans forward
+ * and resumes at the tag). Checked by counting lines, not by timing.
+ */
+static void each_line_read_once(void **state)
+{
+	size_t groups = 20000, cap = groups * 80, n = 0;
+	char *text = malloc(cap);
+
+	var("MODEL4", "J129");
+	for (size_t i = 0; i < groups; i++)
+		n += (size_t)snprintf(text + n, cap - n,
+				      "IF $MODEL4 SEQ J129 GOTO L%zu\nSET SKIPPED 1\n# L%zu\nSET V %zu\n",
+				      i, i, i);
+	assert_true(n > 1000000);	/* a settings file of about 1 MiB */
+	run(text);
+	assert_int_equal(S.lines, groups * 4);
+	assert_null(get("SKIPPED"));
+	assert_string_equal(get("V"), "19999");
+	free(text);
+}
+
+static void missing_tag_reads_rest_once(void **state)
+{
+	run("GOTO NOWHERE\nSET A 1\n# ELSEWHERE\nSET B 1\n");
+	assert_int_equal(S.lines, 4);
+	assert_int_equal(rb_params_count(S.sets), 0);
+}
+
 static void apply_copies_with_origin(void **state)
 {
 	struct rb_params *p = rb_params_new();
@@ -660,6 +689,8 @@ int main(void)
 		T(empty_file),
 		T(unknown_names_are_kept),
 		T(reads_nothing_past_the_end),
+		T(each_line_read_once),
+		T(missing_tag_reads_rest_once),
 		T(apply_copies_with_origin),
 	};
 
