@@ -194,26 +194,53 @@ static void print_json(const struct rb_script *s)
 	rb_json_end(&j);
 }
 
+/* Text for a terminal: control bytes (a hostile file's escape sequences) as \xNN. */
+static void put_safe(const char *v, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)v[i];
+
+		if (c < 0x20 || c == 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+}
+
 static void print_text(const struct rb_script *s)
 {
 	struct rb_param_view v;
 	const char *app = rb_script_appname(s);
 
 	printf("files:");
-	for (unsigned int i = 0; i < s->nfiles; i++)
-		printf(" %s", s->files[i]);
-	printf("\nappname: %s\n", app ? app : "(not set)");
+	for (unsigned int i = 0; i < s->nfiles; i++) {
+		putchar(' ');
+		put_safe(s->files[i], strlen(s->files[i]));
+	}
+	printf("\nappname: ");
+	if (app)
+		put_safe(app, strlen(app));
+	else
+		printf("(not set)");
+	putchar('\n');
 	printf("params (%zu):\n", rb_params_count(s->sets));
 	for (size_t i = 0; i < rb_params_count(s->sets); i++) {
 		if (!rb_params_at(s->sets, i, &v))
 			continue;
-		printf("  %-28s \"%.*s\"  (%s:%u)\n", v.name, (int)v.value_len, v.value,
-		       v.origin.file, v.origin.line);
+		printf("  %-28s \"", v.name);
+		put_safe(v.value, v.value_len);
+		printf("\"  (");
+		put_safe(v.origin.file, strlen(v.origin.file));
+		printf(":%u)\n", v.origin.line);
 	}
 	printf("warnings (%zu):\n", s->nwarnings + s->warnings_dropped);
-	for (size_t i = 0; i < s->nwarnings; i++)
-		printf("  %s:%u: %s\n", s->warnings[i].file, s->warnings[i].line,
-		       s->warnings[i].message);
+	for (size_t i = 0; i < s->nwarnings; i++) {
+		printf("  ");
+		put_safe(s->warnings[i].file, strlen(s->warnings[i].file));
+		printf(":%u: ", s->warnings[i].line);
+		put_safe(s->warnings[i].message, strlen(s->warnings[i].message));
+		putchar('\n');
+	}
 	if (s->warnings_dropped)
 		printf("  ... %zu more not shown\n", s->warnings_dropped);
 }

@@ -81,6 +81,12 @@ out=$("$rb" script --var MODEL4=J129 "$data/wazo-orig_J100Supgrade.txt")
 case $out in *"appname: FW_S_J129_R4_1_3_0_6.bin"*"wazo-orig_J100Supgrade.txt:46:"*) pass "text report: appname and warnings with file:line" ;;
 *) fail "text report"; diag "$out" ;; esac
 
+printf 'SET A \033[31mred\n' > "$tmp/esc.txt"
+out=$("$rb" script "$tmp/esc.txt")
+case $out in *$'\033'*) fail "text report passes escape bytes to the terminal" ;;
+*'\x1b[31mred'*) pass "text report shows control bytes as \\xNN" ;; *) fail "text report: $out" ;; esac
+is "$("$rb" script --json "$tmp/esc.txt" | jq -r .params.A)" $'\033[31mred' "JSON keeps the value byte for byte"
+
 # --- --config: identity from the handset configuration, --var wins over it
 printf 'SET MODEL4 J189\nSET HWVERS 2\nSET CA_FILE /x\n' > "$tmp/rb.conf"
 out=$("$rb" script --json --config "$tmp/rb.conf" "$data/wazo-orig_J100Supgrade.txt")
