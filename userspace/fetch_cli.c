@@ -305,7 +305,9 @@ int cmd_fetch(struct rb_ctx *ctx, int argc, char **argv)
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return RB_EXIT_FAIL;
-	err = rb_loop_init(&c->loop, 256, 0);
+	/* Tests run the fallbacks of older kernels with RINGBOOT_URING_FALLBACK=1. */
+	err = rb_loop_init(&c->loop, 256,
+			   getenv("RINGBOOT_URING_FALLBACK") ? RB_LOOP_OLD_KERNEL : 0);
 	if (err) {
 		rb_err("fetch: io_uring: %s", strerror(-err));
 		free(c);

@@ -98,7 +98,7 @@ int rb_loop_init(struct rb_loop *loop, unsigned int entries, unsigned int flags)
 	loop->feat.setup_flags = p.flags;
 	loop->feat.ext_arg = p.features & IORING_FEAT_EXT_ARG;
 	loop->feat.nodrop = p.features & IORING_FEAT_NODROP;
-	loop->feat.cqe_skip = p.features & IORING_FEAT_CQE_SKIP;
+	loop->feat.cqe_skip = (p.features & IORING_FEAT_CQE_SKIP) && !(flags & RB_LOOP_NO_CQE_SKIP);
 	loop->next_bgid = 1;
 	loop->ready = true;
 	probe_ops(loop);
@@ -127,12 +127,12 @@ void rb_loop_describe(const struct rb_loop *loop, char *buf, size_t len)
 
 	snprintf(buf, len,
 		 "io_uring: setup%s%s%s, probe %d, recvmsg %d, sendmsg %d, "
-		 "timeout_update %d, buf_ring %d, recv_multishot %d, ext_arg %d",
+		 "timeout_update %d, buf_ring %d, recv_multishot %d, ext_arg %d, cqe_skip %d",
 		 f->setup_flags & IORING_SETUP_SINGLE_ISSUER ? " single_issuer" : "",
 		 f->setup_flags & IORING_SETUP_DEFER_TASKRUN ? " defer_taskrun" : "",
 		 f->setup_flags & IORING_SETUP_COOP_TASKRUN ? " coop_taskrun" : "",
 		 f->probe, f->recvmsg, f->sendmsg, f->timeout_update, f->buf_ring,
-		 f->recv_multishot, f->ext_arg);
+		 f->recv_multishot, f->ext_arg, f->cqe_skip);
 }
 
 int rb_loop_submit(struct rb_loop *loop)

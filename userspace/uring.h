@@ -88,6 +88,10 @@ struct rb_loop {
 #define RB_LOOP_NO_FAST_FLAGS	(1u << 0) /* plain io_uring_setup (testing the fallbacks) */
 #define RB_LOOP_NO_BUF_RING	(1u << 1) /* pretend buffer rings are missing */
 #define RB_LOOP_NO_MULTISHOT	(1u << 2) /* pretend multishot recv is missing */
+#define RB_LOOP_NO_CQE_SKIP	(1u << 3) /* pretend IOSQE_CQE_SKIP_SUCCESS is missing */
+/* All of the above: what a 5.x kernel offers (RINGBOOT_URING_FALLBACK=1 in the CLI). */
+#define RB_LOOP_OLD_KERNEL	(RB_LOOP_NO_FAST_FLAGS | RB_LOOP_NO_BUF_RING | \
+				 RB_LOOP_NO_MULTISHOT | RB_LOOP_NO_CQE_SKIP)
 
 int rb_loop_init(struct rb_loop *loop, unsigned int entries, unsigned int flags);
 void rb_loop_exit(struct rb_loop *loop);

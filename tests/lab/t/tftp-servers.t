@@ -109,6 +109,21 @@ lab_phone "$RINGBOOT_BIN" fetch --max-size 1000 "$hpa/rand" -o "$out/small" 2> "
 is "$?" 1 "--max-size below the file: exit status 1"
 grep -qi "too large\|larger" "$out/err" && pass "--max-size: reason says too large" || { fail "--max-size: reason"; diag "$(cat "$out/err")"; }
 
+# Without tsize (--no-options) the limit is hit mid-transfer: ERROR 3, exit 1.
+lab_phone "$RINGBOOT_BIN" fetch --no-options --max-size 5000 "$hpa/rand" -o "$out/small" 2> "$out/err"
+is "$?" 1 "--max-size reached mid-transfer: exit status 1"
+grep -q "larger than the destination allows" "$out/err" && pass "--max-size mid-transfer: reason" ||
+	{ fail "--max-size mid-transfer: reason"; diag "$(cat "$out/err")"; }
+[ -e "$out/small" ] && fail "--max-size: no destination file" || pass "--max-size: no destination file"
+
+# The event loop's fallbacks (no multishot receive, no buffer ring, no quiet
+# sends, plain io_uring setup): what an older kernel gets, same bytes.
+export RINGBOOT_URING_FALLBACK=1
+fetch roll "$atftp" --blksize 512 --windowsize 16
+fetch rand "$hpa" --windowsize 1
+fetch rand "$hpa6"
+unset RINGBOOT_URING_FALLBACK
+
 # Several URLs in one run, --json array with one object each.
 lab_phone "$RINGBOOT_BIN" --json fetch "$hpa/one" -o "$out/m1" "$atftp/rand" -o "$out/m2" > "$out/json"
 is "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$out/json")" 2 "two URLs, two JSON objects"
