@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * libFuzzer target: the HTTP response head parser, header interpretation and
- * chunked decoder, fed the way the client feeds them (the head arriving in
+ * libFuzzer target: the HTTP response head parser, header interpretation,
+ * redirect resolution and chunked decoder, fed the way the client feeds them (the head arriving in
  * pieces, then the body in pieces). The first byte picks the piece size.
  */
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "http.h"
 #include "http_chunked.h"
 #include "http_parse.h"
 
@@ -37,6 +38,18 @@ static void body(const char *p, size_t len, size_t step)
 	(void)total;
 }
 
+/* Location resolution against an https base: never a downgrade accepted. */
+static void redirect(const struct rb_http_info *info)
+{
+	struct rb_url base, out;
+
+	if (rb_url_parse("https://192.0.2.1:8443/dir/file.bin", &base))
+		abort();
+	if (!rb_http_redirect_target(&base, info->location->value, info->location->value_len, &out) &&
+	    strcmp(out.scheme, "https"))
+		abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct rb_http_response r;
@@ -62,8 +75,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ret > 0) {
 		if ((size_t)ret > have)
 			abort();
-		if (!rb_http_interpret(&r, false, &info) && info.framing == RB_HTTP_BODY_CHUNKED)
-			body(buf + ret, size - (size_t)ret, step);
+		if (!rb_http_interpret(&r, false, &info)) {
+			if (info.location)
+				redirect(&info);
+			if (info.framing == RB_HTTP_BODY_CHUNKED)
+				body(buf + ret, size - (size_t)ret, step);
+		}
 	} else {
 		/* the body decoder alone, on the raw input */
 		body(buf, size, step);
