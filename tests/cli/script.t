@@ -96,6 +96,12 @@ is "$(jq -r .appname <<<"$out")" FW_S_J129_R4_1_3_0_6.bin "--var wins over --con
 "$rb" script --config "$tmp/nope.conf" "$data/wazo-orig_J100Supgrade.txt" >/dev/null 2>&1
 is $? 1 "an unreadable --config: 1"
 
+printf 'IF $MODEL4 SEQ j129 GOTO T\nSET A 1\n# T\n' > "$tmp/seq.txt"
+printf 'SET SEQ_EXACT 1\n' > "$tmp/exact.conf"
+is "$("$rb" script --json --var MODEL4=J129 "$tmp/seq.txt" | jq -c .params)" '{}' "SEQ ignores case by default"
+is "$("$rb" script --json --config "$tmp/exact.conf" --var MODEL4=J129 "$tmp/seq.txt" | jq -c .params)" \
+	'{"A":"1"}' "SET SEQ_EXACT 1 in the configuration makes SEQ exact"
+
 # --- sson
 out=$("$rb" sson --json 'httpsrvr=10.0.0.5,10.0.0.6, HTTPDIR=/p,L2Q=1')
 is "$out" '{"HTTPSRVR":"10.0.0.5,10.0.0.6","HTTPDIR":"/p","L2Q":"1"}' "sson --json: names upper-cased, lists joined, blanks trimmed"
