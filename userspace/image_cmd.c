@@ -564,9 +564,7 @@ static int install_file(struct rb_ctx *ctx, char **argv, struct rb_slot_opts *op
 		err = stream_file(&is, fd, chunk);
 	close(fd);
 	ret = RB_EXIT_OK;
-	if (err == -EALREADY) {
-		printf("%s: %s\n", argv[optind], is.why);
-	} else if (err) {
+	if (err && err != -EALREADY) {
 		rb_err("image install: %s: %s", argv[optind], is.why[0] ? is.why : strerror(-err));
 		ret = RB_EXIT_FAIL;
 	} else if (ctx->json) {
@@ -579,10 +577,14 @@ static int install_file(struct rb_ctx *ctx, char **argv, struct rb_slot_opts *op
 		rb_json_str(&j, s.rec.slot[s.rec.active].name);
 		rb_json_key(&j, "slot");
 		rb_json_str(&j, letter);
+		rb_json_key(&j, "already_active");
+		rb_json_bool(&j, err == -EALREADY);
 		rb_json_key(&j, "insecure");
-		rb_json_bool(&j, o.insecure);
+		rb_json_bool(&j, s.rec.slot[s.rec.active].insecure);
 		rb_json_obj_end(&j);
 		rb_json_end(&j);
+	} else if (err == -EALREADY) {
+		printf("%s: %s\n", argv[optind], is.why);
 	} else {
 		printf("%s: installed %s %s into slot %c (awaiting mark-good)\n", argv[optind],
 		       s.rec.slot[s.rec.active].name, s.rec.slot[s.rec.active].version,

@@ -65,6 +65,7 @@ nok "install refused while v1 awaits mark-good" rb image install --keys keys v2.
 ok "mark-good" rb mark-good
 is "$(rb status --json | jget '["pending"]')" "False" "confirmed"
 ok "install v1 again: already active" rb image install --keys keys v1.img
+is "$(rb image install --json --keys keys v1.img | jget '["already_active"]')" "True" "install --json says already active"
 ok "status --have" rb status --have APP_V1.tar
 nok "status --have other" rb status --have APP_V2.tar
 ok "install v2 (odd chunks straddle the header)" rb image install --keys keys --chunk 4095 --model 9611G --hw 2 v2.img
