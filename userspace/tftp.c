@@ -86,6 +86,7 @@ struct tftp {
 	uint64_t next;			/* next block wanted, counting from 1 */
 	uint16_t next_wire;		/* its number on the wire */
 	int rollover_to;		/* -1: not seen yet; else 0 or 1 */
+	bool rollover_probe;		/* saw 1 where 0 was due: gap-ACKed once */
 	unsigned int in_window;		/* in-order blocks since the last ACK */
 	uint16_t last_ack;
 	uint16_t last_inorder;		/* wire number of the last in-order block */
@@ -408,11 +409,20 @@ static void got_data(struct tftp *t, const struct rb_tftp_pkt *p, uint64_t now)
 			   "DATA of %s bytes is larger than the negotiated blksize", b);
 		return;
 	}
-	if (p->block != t->next_wire) {
-		/* Rollover past 65535: to 0 (tftpd-hpa) or to 1; accept both. */
-		if (t->next_wire == 0 && t->rollover_to < 0 && p->block == 1) {
+	if (p->block != t->next_wire && t->next_wire == 0 && t->rollover_to < 0 &&
+	    p->block == 1) {
+		/*
+		 * Past 65535 servers roll over to 0 (tftpd-hpa) or to 1; accept
+		 * both. In a window, 1 may also be the block after a lost 0: ACK
+		 * 65535 as for a gap, and believe "1 follows 65535" only when
+		 * the server's answer to that ACK starts with 1 again. In
+		 * lock-step nothing else can follow our ACK of 65535.
+		 */
+		if (t->s.neg.windowsize == 1 || t->rollover_probe) {
 			t->rollover_to = 1;
 			t->next_wire = 1;
+		} else {
+			t->rollover_probe = true;
 		}
 	}
 	if (p->block != t->next_wire) {

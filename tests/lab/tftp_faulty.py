@@ -26,6 +26,7 @@ Faults (N is a block number, counting from 1):
   grant-bigger    OACK grants a blksize larger than asked
   no-oack         ignore options: answer with DATA 1 in 512-byte lock-step
   dup-oack        send the OACK twice
+  rollover1       after block 65535 comes block 1, not 0 (some servers do this)
 """
 import argparse
 import os
@@ -94,10 +95,16 @@ class Transfer:
     def nblocks(self):
         return len(self.data) // self.blksize + 1
 
+    def wire(self, n):
+        """Block n's number on the wire: rolls over to 0, or to 1 (rollover1)."""
+        if "rollover1" in self.f:
+            return (n - 1) % 65535 + 1
+        return n & 0xFFFF
+
     def data_pkt(self, n, payload=None):
         if payload is None:
             payload = self.block_payload(n)
-        return struct.pack("!HH", 3, n & 0xFFFF) + payload
+        return struct.pack("!HH", 3, self.wire(n)) + payload
 
     def send_block(self, n):
         """Send block n with the faults that apply; False to stop the transfer."""
@@ -232,7 +239,7 @@ class Transfer:
             tries = 0
             # Map the 16-bit ACK into the current window (rollover to 0).
             for k in range(last, base - 1, -1):
-                if k & 0xFFFF == ack:
+                if (self.wire(k) if k else 0) == ack:
                     base = k
                     break
         log("transfer of", len(self.data), "bytes done")

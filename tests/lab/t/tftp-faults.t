@@ -94,6 +94,16 @@ else
 	fail "no-oack: fallback to 512-byte lock-step"; diag "$(cat "$out/err")"
 fi
 
+# Block numbers past 65535 (blksize 8 keeps the file small): to 0 and to 1.
+sum=$(lab_file data.bin $((65536 * 8 + 3 * 8 + 5)))
+expect_ok none "rollover to block 0 after 65535" --blksize 8 --windowsize 16
+expect_ok rollover1 "rollover to block 1 after 65535" --blksize 8 --windowsize 16
+expect_ok rollover1 "rollover to block 1 after 65535, lock-step" --blksize 8 --windowsize 1
+# Block 65536 lost mid-window (windowsize 10): a naive client takes the next one for it.
+expect_ok drop:65536 "block 0 lost mid-window at the rollover: the 1 after it is not taken for it" --blksize 8 --windowsize 10
+expect_ok rollover1,drop:65536 "the first block after 65535 lost mid-window (rollover to 1)" --blksize 8 --windowsize 10
+sum=$(lab_file data.bin $((1468 * 40 + 321)))
+
 # --- faults that must fail cleanly, leaving the destination untouched
 expect_fail error:3 "server error 2: Access violation" "ERROR mid-transfer is reported with code and message"
 expect_fail oversize:3 "larger than" "an oversize DATA aborts the transfer"
