@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomicfile.h"
 #include "image_sink.h"
 #include "log.h"
 
@@ -280,6 +281,7 @@ static int finish_slot(struct rb_image_sink *is)
 {
 	struct rb_slots *sl = is->slots;
 	uint64_t want = is->pol->insecure_unsigned ? is->payload_have : is->hdr.payload_len;
+	struct stat st;
 	int err;
 
 	if (is->buf_len) {
@@ -289,16 +291,21 @@ static int finish_slot(struct rb_image_sink *is)
 		is->buf_len = 0;
 	}
 	/* A reused file slot may hold a longer old image: cut it to this one. */
-	if (is->fd >= 0) {
-		struct stat st;
-
-		if (!fstat(is->fd, &st) && S_ISREG(st.st_mode) && ftruncate(is->fd, (off_t)want) < 0)
-			return refuse(is, -errno, "cannot size slot: %s", strerror(errno));
-	}
+	if (fstat(is->fd, &st) < 0)
+		return refuse(is, -errno, "cannot stat slot: %s", strerror(errno));
+	if (S_ISREG(st.st_mode) && ftruncate(is->fd, (off_t)want) < 0)
+		return refuse(is, -errno, "cannot size slot: %s", strerror(errno));
 	rb_fault_point(&sl->fault, "fsync");
 	if (fdatasync(is->fd) < 0)
 		return refuse(is, -errno, "fdatasync of slot %c failed: %s",
 			      rb_slot_letter(is->target), strerror(errno));
+	/* A file slot may have just been created, maybe outside the state directory. */
+	if (S_ISREG(st.st_mode)) {
+		err = rb_fsync_parent(sl->dev[is->target]);
+		if (err)
+			return refuse(is, err, "cannot sync the directory of slot %c: %s",
+				      rb_slot_letter(is->target), strerror(-err));
+	}
 	close(is->fd);
 	is->fd = -1;
 	wc_Sha256Final(&is->sha, is->digest);
