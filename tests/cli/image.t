@@ -148,7 +148,7 @@ is "$(rb status --json | jget '["slots"][0]["state"]')" "good" "failed hook: new
 rm hook.fail
 
 # --- rollback after N unconfirmed boots
-ok "install v1 for the rollback test" rb image install --keys keys v1.img
+ok "install v1 for the rollback test (with --read-back)" rb image install --keys keys --read-back v1.img
 for n in 1 2; do
 	is "$(rb count-boot --max-tries 2 --json | jget '["tries"]')" "$n" "count-boot $n of 2"
 done
