@@ -32,7 +32,7 @@ static const struct rb_tftp_path *const data_paths[] = {
 };
 
 enum {
-	RTO_MIN_MS = 50,		/* below this, jitter looks like loss */
+	RTO_MIN_MS = 100,		/* below this, scheduling stalls look like loss */
 	RTO_MAX_MS = 5000,
 	SEND_SLOTS = 8,
 	RETRIES_DEFAULT = 5,
@@ -472,6 +472,8 @@ static void got_data(struct tftp *t, const struct rb_tftp_pkt *p, uint64_t now)
 		return;
 	}
 	t->retries_left = t->retries;
+	if (p->block == 0)
+		t->rollover_to = 0;	/* settled: this server rolls over to 0 */
 	t->last_inorder = p->block;
 	advance(t);
 	if (p->len < t->s.neg.blksize) {
@@ -528,7 +530,9 @@ static void got_packet(struct tftp *t, const struct sockaddr_storage *from,
 		t->s.peer_len = t->server_len;
 		t->have_tid = true;
 	} else if (!rb_sockaddr_equal(from, &t->s.peer)) {
-		send_error(t, from, RB_TFTP_EBADID, "Unknown transfer ID");
+		/* Never answer an ERROR with an ERROR (RFC 1350 section 7). */
+		if (len >= 2 && (buf[0] << 8 | buf[1]) != RB_TFTP_ERROR)
+			send_error(t, from, RB_TFTP_EBADID, "Unknown transfer ID");
 		return;
 	}
 	t->last_rx_ns = now;
