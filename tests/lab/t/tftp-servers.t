@@ -128,4 +128,17 @@ unset RINGBOOT_URING_FALLBACK
 lab_phone "$RINGBOOT_BIN" --json fetch "$hpa/one" -o "$out/m1" "$atftp/rand" -o "$out/m2" > "$out/json"
 is "$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$out/json")" 2 "two URLs, two JSON objects"
 
+# Not a terminal: a successful fetch prints nothing at all.
+lab_phone "$RINGBOOT_BIN" fetch "$hpa/rand" -o "$out/quiet" > "$out/stdout" 2> "$out/err"
+[ ! -s "$out/stdout" ] && [ ! -s "$out/err" ] && pass "no terminal: a successful fetch prints nothing" ||
+	{ fail "no terminal: a successful fetch prints nothing"; diag "$(cat "$out/stdout" "$out/err")"; }
+
+# On a terminal, a download that lasts past a second shows a progress line.
+mk slow $((3 * 1024 * 1024))
+lab_limit 10mbit
+lab_phone script -qec "$RINGBOOT_BIN fetch --windowsize 16 $atftp/slow -o $out/slow" /dev/null > "$out/tty"
+is "$(sha256sum < "$out/slow" | cut -d' ' -f1)" "${sum[slow]}" "slow download on a terminal completes"
+grep -q "slow: .*MiB / 3.0 MiB" "$out/tty" && pass "a terminal shows a progress line" ||
+	{ fail "a terminal shows a progress line"; diag "$(tr '\r' '\n' < "$out/tty" | tail -3)"; }
+
 done_testing
