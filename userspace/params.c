@@ -25,7 +25,7 @@ struct entry {
 };
 
 struct rb_params {
-	struct entry *entries;	/* insertion order */
+	struct entry **entries;	/* insertion order; each entry stays where it is */
 	size_t count, cap;
 	uint32_t *index;	/* slot -> entry + 1; 0 = empty */
 	size_t nslots;		/* power of two, >= 2 * count */
@@ -152,7 +152,7 @@ static struct entry *find(const struct rb_params *p, const char *name, size_t le
 		return NULL;
 	mask = p->nslots - 1;
 	for (i = hash_name(p, name, len) & mask; p->index[i]; i = (i + 1) & mask) {
-		struct entry *e = &p->entries[p->index[i] - 1];
+		struct entry *e = p->entries[p->index[i] - 1];
 
 		if (name_eq(e->name, name, len))
 			return e;
@@ -167,7 +167,7 @@ static int rehash(struct rb_params *p, size_t nslots)
 	if (!index)
 		return -ENOMEM;
 	for (size_t n = 0; n < p->count; n++) {
-		const char *nm = p->entries[n].name;
+		const char *nm = p->entries[n]->name;
 		size_t i = hash_name(p, nm, strlen(nm)) & (nslots - 1);
 
 		while (index[i])
@@ -191,7 +191,7 @@ static struct entry *insert(struct rb_params *p, const char *name, size_t len, i
 	}
 	if (p->count == p->cap) {
 		size_t cap = p->cap ? p->cap * 2 : 32;
-		struct entry *n = realloc(p->entries, cap * sizeof(*n));
+		struct entry **n = realloc(p->entries, cap * sizeof(*n));
 
 		if (!n) {
 			*err = -ENOMEM;
@@ -200,8 +200,12 @@ static struct entry *insert(struct rb_params *p, const char *name, size_t len, i
 		p->entries = n;
 		p->cap = cap;
 	}
-	e = &p->entries[p->count];
-	memset(e, 0, sizeof(*e));
+	e = calloc(1, sizeof(*e));
+	if (!e) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	p->entries[p->count] = e;
 	for (size_t i = 0; i < len; i++)
 		e->name[i] = up(name[i]);
 	p->count++;
@@ -210,6 +214,7 @@ static struct entry *insert(struct rb_params *p, const char *name, size_t len, i
 		ret = rehash(p, p->nslots ? p->nslots * 2 : 64);
 		if (ret) {
 			p->count--;
+			free(e);
 			*err = ret;
 			return NULL;
 		}
@@ -244,9 +249,11 @@ void rb_params_free(struct rb_params *p)
 {
 	if (!p)
 		return;
-	for (size_t n = 0; n < p->count; n++)
+	for (size_t n = 0; n < p->count; n++) {
 		for (int r = 0; r < RB_RANKS; r++)
-			layer_clear(&p->entries[n].layers[r]);
+			layer_clear(&p->entries[n]->layers[r]);
+		free(p->entries[n]);
+	}
 	free(p->entries);
 	free(p->index);
 	free(p);
@@ -348,8 +355,8 @@ void rb_params_clear_kind(struct rb_params *p, enum rb_origin_kind kind)
 	if (rank < 0)
 		return;
 	for (size_t n = 0; n < p->count; n++)
-		if (p->entries[n].layers[rank].kind == kind)
-			layer_clear(&p->entries[n].layers[rank]);
+		if (p->entries[n]->layers[rank].kind == kind)
+			layer_clear(&p->entries[n]->layers[rank]);
 }
 
 static void fill_view(const struct entry *e, const struct layer *l, struct rb_param_view *out)
@@ -408,9 +415,9 @@ bool rb_params_at(const struct rb_params *p, size_t i, struct rb_param_view *out
 {
 	const struct layer *l;
 
-	if (!p || i >= p->count || !(l = effective(p, &p->entries[i], false)))
+	if (!p || i >= p->count || !(l = effective(p, p->entries[i], false)))
 		return false;
-	fill_view(&p->entries[i], l, out);
+	fill_view(p->entries[i], l, out);
 	return true;
 }
 
@@ -421,9 +428,9 @@ bool rb_params_layer_at(const struct rb_params *p, size_t i, int rank,
 
 	if (!p || i >= p->count || rank < 0 || rank >= RB_RANKS)
 		return false;
-	l = &p->entries[i].layers[rank];
+	l = &p->entries[i]->layers[rank];
 	if (!l->value)
 		return false;
-	fill_view(&p->entries[i], l, out);
+	fill_view(p->entries[i], l, out);
 	return true;
 }

@@ -63,7 +63,10 @@ struct rb_origin {
 
 struct rb_params;
 
-/* One name as seen by iteration. Pointers stay valid until the name changes. */
+/*
+ * One name as seen by lookup or iteration. name stays valid until the store is
+ * freed; value and origin.file until that layer of that name is set or cleared.
+ */
 struct rb_param_view {
 	const char *name;		/* upper case */
 	const char *value;		/* effective value */

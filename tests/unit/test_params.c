@@ -264,6 +264,26 @@ static void env_file_is_safe_to_source(void **state)
 	free(got);
 }
 
+/* Views stay valid while other names are added (the table grows under them). */
+static void views_survive_growth(void **state)
+{
+	struct rb_param_view v;
+	char name[32];
+
+	set("FIRST", "1", RB_ORIGIN_FILE);
+	assert_true(rb_params_lookup(P, "FIRST", &v));
+	for (int i = 0; i < 1000; i++) {
+		snprintf(name, sizeof(name), "N%d", i);
+		set(name, "x", RB_ORIGIN_FILE);
+	}
+	assert_string_equal(v.name, "FIRST");
+	assert_string_equal(v.value, "1");
+	/* A name taken from the store itself may be set again, at another rank. */
+	assert_int_equal(rb_params_set(P, v.name, strlen(v.name), "2", 1,
+				       &(struct rb_origin){ .kind = RB_ORIGIN_CMDLINE }), 1);
+	assert_string_equal(rb_params_get(P, "FIRST"), "2");
+}
+
 static void origin_names_round_trip(void **state)
 {
 	for (int k = RB_ORIGIN_DEFAULT; k < RB_ORIGIN__COUNT; k++)
@@ -292,6 +312,7 @@ int main(void)
 		T(save_and_load_round_trip),
 		T(load_refuses_malformed_and_keeps_store),
 		T(env_file_is_safe_to_source),
+		T(views_survive_growth),
 		T(origin_names_round_trip),
 	};
 
