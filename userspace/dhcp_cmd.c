@@ -46,7 +46,7 @@ static const char usage_text[] =
 	"  --hostname NAME       option 12 (default: none)\n"
 	"  --first-interval MS   first retransmission interval (default 500)\n"
 	"  --timeout S           give up acquiring after S seconds (default 30)\n"
-	"  --arp-wait MS         ARP check of the offered address (default 200, 0: off)\n"
+	"  --arp-wait MS         ARP check of the offered address (default 100, 0: off)\n"
 	"  --no-resolve          do not look up server names (HTTPSRVR, TLSSRVR, TFTPSRVR)\n";
 
 enum {
@@ -466,7 +466,7 @@ static void run_init(struct rb_ctx *ctx, struct rb_dhcp_run *r)
 	r->configure = true;
 	r->follow_vlan = true;
 	r->use_stored = true;
-	r->arp_ms = 200;
+	r->arp_ms = RB_DHCP_ARP_MS_DEFAULT;
 	r->sigfd = -1;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	r->t0_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;

@@ -16,6 +16,13 @@
 #include "netcfg.h"
 #include "params.h"
 
+/*
+ * ARP check of an offered address before using it (RFC 5227 §2.1.1 style):
+ * two probes within this many ms. RFC 5227 spends 1-3 s; on a LAN a holder
+ * of the address answers within milliseconds, and boot time counts.
+ */
+#define RB_DHCP_ARP_MS_DEFAULT 100
+
 struct rb_dhcp_link {
 	char name[IF_NAMESIZE];
 	int ifindex;
