@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fetch.h"
+#include "http.h"
 #include "json.h"
 #include "log.h"
 #include "ringboot.h"
@@ -55,6 +56,7 @@ static void usage(FILE *out)
 		"Exit status: 0 all downloaded, 1 a transfer failed, 2 usage error.\n",
 		RB_TFTP_BLKSIZE_MIN, RB_TFTP_BLKSIZE_MAX, RB_TFTP_WINDOW_MAX,
 		RB_TFTP_WINDOW_DEFAULT, RB_TFTP_TIMEOUT_MAX);
+	rb_http_cli_usage(out);
 }
 
 static int parse_uint(const char *s, unsigned long long min, unsigned long long max,
@@ -176,14 +178,20 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct fetch_jo
 		{ "max-size", required_argument, NULL, OPT_MAXSIZE },
 		{ "help", no_argument, NULL, 'h' },
 		RB_COMMON_LONGOPTS,
+		RB_HTTP_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long long v;
-	int c, n = 0;
+	int c, n = 0, ret;
 
 	/* "-": URLs come back in order as option 1, so -o pairs with them. */
 	while ((c = getopt_long(argc, argv, "-o:46hv", lopts, NULL)) != -1) {
 		if (rb_common_opt(ctx, c, optarg))
+			continue;
+		ret = rb_http_cli_opt(o, c, optarg);
+		if (ret < 0)
+			goto bad;
+		if (ret)
 			continue;
 		switch (c) {
 		case 1: {
@@ -291,6 +299,7 @@ int cmd_fetch(struct rb_ctx *ctx, int argc, char **argv)
 {
 	struct fetch_job jobs[MAX_JOBS];
 	struct rb_fetch_opts o = { .family = AF_UNSPEC };
+	struct rb_http_pool pool;	/* keep-alive across this call's URLs */
 	struct fetch_cli *c;
 	struct rb_json j;
 	uint64_t max_size = UINT64_MAX;
@@ -316,6 +325,8 @@ int cmd_fetch(struct rb_ctx *ctx, int argc, char **argv)
 	rb_loop_describe(&c->loop, feat, sizeof(feat));
 	rb_debug("%s", feat);
 	rb_timer_init(&c->progress, progress_tick);
+	rb_http_pool_init(&pool);
+	o.http_pool = &pool;
 	c->tty = !ctx->json && isatty(STDERR_FILENO);
 	if (ctx->json) {
 		rb_json_init(&j, stdout, true);
@@ -339,6 +350,7 @@ int cmd_fetch(struct rb_ctx *ctx, int argc, char **argv)
 		rb_json_arr_end(&j);
 		rb_json_end(&j);
 	}
+	rb_http_pool_free(&pool);
 	rb_loop_exit(&c->loop);
 	free(c);
 	return ret;
