@@ -8,7 +8,7 @@
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 
-plan 22
+plan 20
 
 # /close/ answers with "Connection: close": each file there needs a new connection
 LAB_NGINX_EXTRA='location /close/ { keepalive_timeout 0; }'
