@@ -284,7 +284,7 @@ int cmd_script(struct rb_ctx *ctx, int argc, char **argv)
 	struct rb_script s = { 0 };
 	char *copy1 = NULL, *copy2 = NULL;
 	bool seq_exact = false;
-	int c, fd, ret = RB_EXIT_USAGE;
+	int c, fd, err, ret = RB_EXIT_USAGE;
 
 	if (!vars)
 		return RB_EXIT_FAIL;
@@ -326,10 +326,10 @@ int cmd_script(struct rb_ctx *ctx, int argc, char **argv)
 		rb_err("script: %s: %s", path, strerror(errno));
 		goto out;
 	}
-	c = map_fd(fd, &top);
+	err = map_fd(fd, &top);
 	close(fd);
-	if (c) {
-		rb_err("script: %s: %s", path, strerror(-c));
+	if (err) {
+		rb_err("script: %s: %s", path, strerror(-err));
 		goto out;
 	}
 	if (!rootdir)
