@@ -8,7 +8,7 @@
 
 plan 11
 
-# 8 MiB at 2 MiB/s: about 4 s, so the kill lands mid-body.
+# 8 MiB at 2 MiB/s: about 4 s; the kill comes once 1 MiB is on disk.
 LAB_NGINX_EXTRA='location /slow/ { limit_rate 2m; }'
 lab_setup || bail "lab_setup failed"
 lab_nginx || bail "nginx did not start"
@@ -33,13 +33,25 @@ kill_restart() {
 	_lab_wait tcp "$LAB_HTTP_PORT" && _lab_wait tcp "$LAB_HTTPS_PORT"
 }
 
-# run URL NAME: fetch in the background, kill nginx after 1.5 s, restart it.
+# wait_body NAME: until at least 1 MiB of NAME's download is on disk (the
+# temporary beside it), so the kill lands mid-body however loaded the machine is.
+wait_body() {
+	local size
+	for _ in $(seq 1 400); do
+		size=$(stat -c %s "$LAB_DIR/out/$1".tmp.* 2>/dev/null | head -n 1)
+		[ "${size:-0}" -ge 1048576 ] && return 0
+		sleep 0.05
+	done
+	diag "no progress on $1"
+}
+
+# run URL NAME: fetch in the background, kill nginx mid-body, restart it.
 run() {
 	local url=$1 name=$2 pid
 	lab_phone "$RINGBOOT_BIN" fetch --json --ca "$LAB_CA" "$url" -o "$LAB_DIR/out/$name" \
 		> "$LAB_DIR/$name.json" 2> "$LAB_DIR/$name.err" &
 	pid=$!
-	sleep 1.5
+	wait_body "$name"
 	kill_restart 2>/dev/null || diag "nginx did not restart"
 	wait $pid
 }
@@ -72,7 +84,7 @@ n0=$(wc -l < "$LAB_NGINX_LOG")
 lab_phone "$RINGBOOT_BIN" fetch --json "http://$LAB_SRV_IP4/slow/big.bin" -o "$LAB_DIR/out/changed" \
 	> "$LAB_DIR/changed.json" 2> "$LAB_DIR/changed.err" &
 pid=$!
-sleep 1.5
+wait_body changed
 for p in $(nginx_pids); do kill -9 "$p"; done
 sleep 0.2
 new=$(lab_file slow/big.bin 8388608)
