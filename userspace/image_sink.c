@@ -93,6 +93,11 @@ static int begin_payload(struct rb_image_sink *is, uint64_t len)
 	err = mark_invalid(is);
 	if (err)
 		return refuse(is, err, "%s", sl->why);
+	if (is->fd >= 0)	/* a rewind: the header is checked again, the slot reopened */
+		close(is->fd);
+	if (is->sha_live)
+		wc_Sha256Free(&is->sha);
+	is->sha_live = false;
 	is->fd = open(sl->dev[is->target], O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 	if (is->fd < 0)
 		return refuse(is, -errno, "cannot open slot %c '%s': %s", rb_slot_letter(is->target),
@@ -174,7 +179,11 @@ static int payload(struct rb_image_sink *is, const uint8_t *p, size_t len)
 		return refuse(is, -EMSGSIZE, "trailing data after the %llu-byte payload",
 			      (unsigned long long)want);
 	/* The one pass over the payload: hash it as it goes to the slot. */
-	wc_Sha256Update(&is->sha, p, (word32)len);
+	for (size_t off = 0; off < len; off += 1u << 30) {
+		size_t n = len - off < (1u << 30) ? len - off : (1u << 30);
+
+		wc_Sha256Update(&is->sha, p + off, (word32)n);
+	}
 	is->payload_have += len;
 	if (!is->buf_len && len >= WBUF_LEN)
 		return flush(is, p, len);
