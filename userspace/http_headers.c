@@ -161,7 +161,8 @@ static void persistence(const struct rb_http_response *r, struct rb_http_info *i
 		info->keep_alive = true;
 }
 
-int rb_http_interpret(const struct rb_http_response *r, bool head_request, struct rb_http_info *info)
+int rb_http_interpret(const struct rb_http_response *r, bool head_request,
+		      struct rb_http_info *info)
 {
 	const struct rb_http_header *cr, *ra;
 	bool te;

@@ -80,7 +80,8 @@ struct rb_http_info {
  * was HEAD. Returns 0 or -EBADMSG (invalid or conflicting Content-Length, an
  * unparsable Content-Range on a 206, a Transfer-Encoding other than chunked).
  */
-int rb_http_interpret(const struct rb_http_response *r, bool head_request, struct rb_http_info *info);
+int rb_http_interpret(const struct rb_http_response *r, bool head_request,
+		      struct rb_http_info *info);
 
 /* Parse a decimal uint64 of exactly len bytes (digits only). 0 or -EBADMSG / -ERANGE. */
 int rb_http_parse_u64(const char *s, size_t len, uint64_t *out);

@@ -332,7 +332,10 @@ bool rb_tls_resumed(const struct rb_tls *t)
 	return wolfSSL_session_reused(t->ssl) == 1;
 }
 
-/* Certificate verdicts arrive as wolfSSL codes or, in Debian's OpenSSL-compatible build, X509_V_ERR_*. */
+/*
+ * Certificate verdicts arrive as wolfSSL codes or, in Debian's
+ * OpenSSL-compatible build, as X509_V_ERR_* values.
+ */
 static const char *verify_reason(int e)
 {
 	switch (e) {
