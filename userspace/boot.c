@@ -11,6 +11,7 @@
 #include "boot.h"
 #include "image_sink.h"
 #include "log.h"
+#include "resolve.h"
 #include "ringboot.h"
 #include "sink_mem.h"
 
@@ -493,6 +494,7 @@ static int boot_interpret(struct rb_boot *b, struct rb_sink_mem *m)
 
 int rb_boot_run(struct rb_boot *b)
 {
+	struct rb_resolver *dns = NULL;
 	struct rb_sink_mem m;
 	char path[4096];
 	int err;
@@ -506,6 +508,9 @@ int rb_boot_run(struct rb_boot *b)
 	/* User-Agent: ringboot, its version, the model and the MAC. */
 	b->o->fetch.model = rb_params_get(b->params, "MODEL");
 	b->o->fetch.mac = rb_params_get(b->params, "MACADDR");
+	/* Server names through the DNS servers the lease gave (DNSSRVR), in order. */
+	if (!rb_resolver_from_params(&dns, b->params, 1000))
+		b->o->fetch.resolver = dns;
 	err = rb_loop_init(&b->loop, 256, 0);
 	if (err) {
 		snprintf(b->why, sizeof(b->why), "io_uring: %s", strerror(-err));
@@ -543,6 +548,8 @@ out:
 		rb_http_pool_free(&b->pool);
 		rb_loop_exit(&b->loop);
 	}
+	b->o->fetch.resolver = NULL;
+	rb_resolver_free(dns);
 	if (err)
 		return RB_EXIT_FAIL;
 	if (b->image_err) {

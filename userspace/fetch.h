@@ -53,6 +53,8 @@ enum rb_fastpath {
 };
 
 /* Request options. Zero means "the default" everywhere. */
+struct rb_resolver;
+
 struct rb_fetch_opts {
 	int family;		/* AF_UNSPEC, AF_INET or AF_INET6 */
 	double deadline;	/* seconds bounding the whole transfer; 0: none */
@@ -78,6 +80,8 @@ struct rb_fetch_opts {
 	int tls_prefer;		/* enum rb_tls_prefer: 0 ChaCha20 first, 1 AES-GCM first */
 	const char *model;	/* User-Agent: phone model; NULL: "unknown" */
 	const char *mac;	/* User-Agent: MAC; NULL: the interface's own */
+	/* Names through the lease's DNS servers (resolve.h); NULL: the system resolver */
+	struct rb_resolver *resolver;
 };
 
 /* One negotiated option or transport detail, printed under "options". */

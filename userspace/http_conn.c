@@ -18,12 +18,21 @@
 #include "fetch.h"
 #include "http_conn.h"
 #include "log.h"
+#include "resolve.h"
 
 static void io_done(struct rb_loop *loop, struct rb_op *op, int res, unsigned int flags);
 
 void rb_http_pool_init(struct rb_http_pool *p)
 {
 	memset(p, 0, sizeof(*p));
+}
+
+static void ai_free(struct rb_http_conn *c)
+{
+	if (c->ai_resolver)
+		rb_resolve_freeaddrinfo(c->ai);
+	else
+		freeaddrinfo(c->ai);
 }
 
 static void conn_close(struct rb_http_conn *c)
@@ -33,7 +42,7 @@ static void conn_close(struct rb_http_conn *c)
 	if (c->fd >= 0)
 		close(c->fd);
 	if (c->ai)
-		freeaddrinfo(c->ai);
+		ai_free(c);
 	free(c);
 }
 
@@ -169,9 +178,18 @@ int rb_http_conn_get(struct rb_http_pool *pool, struct rb_fetch *f, const struct
 	snprintf(c->session_key, sizeof(c->session_key), "%.255s:%u", c->identity, port);
 	hints.ai_family = f->opts->family;
 	snprintf(service, sizeof(service), "%u", port);
-	/* the system resolver for now; the DHCP-provided servers come with dhcp */
-	ret = getaddrinfo(url->host, service, &hints, &c->ai);
-	if (ret) {
+	if (f->opts->resolver) {
+		/* The lease's DNS servers (DNSSRVR), not resolv.conf (resolve.h). */
+		ret = rb_resolve_addrinfo(f->opts->resolver, url->host, port, f->opts->family,
+					  SOCK_STREAM, &c->ai);
+		c->ai_resolver = true;
+		if (ret) {
+			snprintf(err, errlen, "cannot resolve '%s' through DNSSRVR: %s", url->host,
+				 strerror(-ret));
+			free(c);
+			return -EHOSTUNREACH;
+		}
+	} else if ((ret = getaddrinfo(url->host, service, &hints, &c->ai))) {
 		snprintf(err, errlen, "cannot resolve '%s': %s", url->host, gai_strerror(ret));
 		free(c);
 		return -EHOSTUNREACH;
@@ -382,7 +400,7 @@ static void io_done(struct rb_loop *loop, struct rb_op *op, int res, unsigned in
 			connect_next(c, res);
 		} else {
 			c->pool->connects++;
-			freeaddrinfo(c->ai);
+			ai_free(c);
 			c->ai = c->ai_cur = NULL;
 			rb_http_conn_event(c, RB_HTTP_EV_CONNECTED, 0);
 		}

@@ -48,6 +48,7 @@ struct rb_http_conn {
 	unsigned int requests;		/* responses completed on this connection */
 	struct rb_http_pool *pool;
 	struct addrinfo *ai, *ai_cur;
+	bool ai_resolver;		/* ai from rb_resolve_addrinfo() (resolve.h) */
 	uint16_t port;
 	enum rb_http_io io;
 	bool tls_phase_handshake;	/* the I/O in flight drives the handshake */

@@ -255,3 +255,56 @@ int rb_resolve_wait(struct rb_resolver *r, const char *name, int family,
 	}
 	return err ? err : w.status;
 }
+
+/* One allocation per node: the addrinfo and the address it points to. */
+struct ai_node {
+	struct addrinfo ai;
+	struct sockaddr_storage ss;
+};
+
+void rb_resolve_freeaddrinfo(struct addrinfo *ai)
+{
+	while (ai) {
+		struct addrinfo *next = ai->ai_next;
+
+		free(ai);	/* the first member of its struct ai_node */
+		ai = next;
+	}
+}
+
+int rb_resolve_addrinfo(struct rb_resolver *r, const char *host, uint16_t port, int family,
+			int socktype, struct addrinfo **out)
+{
+	struct rb_resolve_result res;
+	struct addrinfo **tail = out;
+	int err;
+
+	*out = NULL;
+	err = rb_resolve_wait(r, host, family, &res);
+	if (err)
+		return err;
+	for (size_t i = 0; i < res.n; i++) {
+		struct ai_node *n = calloc(1, sizeof(*n));
+
+		if (!n) {
+			rb_resolve_freeaddrinfo(*out);
+			*out = NULL;
+			return -ENOMEM;
+		}
+		n->ss = res.addr[i];
+		if (n->ss.ss_family == AF_INET6) {
+			((struct sockaddr_in6 *)&n->ss)->sin6_port = htons(port);
+			n->ai.ai_addrlen = sizeof(struct sockaddr_in6);
+		} else {
+			((struct sockaddr_in *)&n->ss)->sin_port = htons(port);
+			n->ai.ai_addrlen = sizeof(struct sockaddr_in);
+		}
+		n->ai.ai_family = n->ss.ss_family;
+		n->ai.ai_socktype = socktype;
+		n->ai.ai_protocol = socktype == SOCK_DGRAM ? IPPROTO_UDP : IPPROTO_TCP;
+		n->ai.ai_addr = (struct sockaddr *)&n->ss;
+		*tail = &n->ai;
+		tail = &n->ai.ai_next;
+	}
+	return 0;
+}

@@ -14,8 +14,10 @@
 #ifndef RINGBOOT_RESOLVE_H
 #define RINGBOOT_RESOLVE_H
 
+#include <netdb.h>
 #include <poll.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "params.h"
@@ -58,5 +60,16 @@ size_t rb_resolve_pending(const struct rb_resolver *r);
 /* Blocking: resolve one name (an address literal resolves to itself). */
 int rb_resolve_wait(struct rb_resolver *r, const char *name, int family,
 		    struct rb_resolve_result *out);
+
+/*
+ * For transports that connect by getaddrinfo() results (http_conn.c, tftp.c):
+ * the addresses of host with port set, as an addrinfo list of socktype
+ * (SOCK_STREAM or SOCK_DGRAM) in the DNS answer's order. Free it with
+ * rb_resolve_freeaddrinfo(), never freeaddrinfo(). Returns 0, -ENOENT,
+ * -ETIMEDOUT, -EINVAL, -ENOMEM.
+ */
+int rb_resolve_addrinfo(struct rb_resolver *r, const char *host, uint16_t port, int family,
+			int socktype, struct addrinfo **out);
+void rb_resolve_freeaddrinfo(struct addrinfo *ai);
 
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "resolve.h"
 #include "tftp.h"
 #include "tftp_sock.h"
 #include "tftp_xfer.h"
@@ -127,8 +128,21 @@ static int tftp_start(struct rb_fetch *f)
 		err = err ? err : -EINVAL;
 		goto fail;
 	}
-	err = rb_tftp_resolve(f->url.host, f->url.port ? f->url.port : 69, o->family,
-			      &t->server, &t->server_len);
+	if (o->resolver) {
+		/* The lease's DNS servers (DNSSRVR), not resolv.conf. */
+		struct addrinfo *ai;
+
+		err = rb_resolve_addrinfo(o->resolver, f->url.host,
+					  f->url.port ? f->url.port : 69, o->family, SOCK_DGRAM, &ai);
+		if (!err) {
+			memcpy(&t->server, ai->ai_addr, ai->ai_addrlen);
+			t->server_len = ai->ai_addrlen;
+			rb_resolve_freeaddrinfo(ai);
+		}
+	} else {
+		err = rb_tftp_resolve(f->url.host, f->url.port ? f->url.port : 69, o->family,
+				      &t->server, &t->server_len);
+	}
 	if (err) {
 		snprintf(f->res.reason, sizeof(f->res.reason), "cannot resolve '%.200s'",
 			 f->url.host);
