@@ -8,10 +8,12 @@
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 
-plan 20
+plan 24
 
 # /close/ answers with "Connection: close": each file there needs a new connection
-LAB_NGINX_EXTRA='location /close/ { keepalive_timeout 0; }'
+LAB_NGINX_EXTRA="location /close/ { keepalive_timeout 0; }
+	location = /tohttp { return 302 http://$LAB_SRV_IP4/one.bin; }
+	location = /tohttps { return 301 https://$LAB_SRV_IP4/one.bin; }"
 lab_setup || bail "lab_setup failed"
 lab_pki || bail "lab_pki failed"
 LAB_NGINX_HTTP_EXTRA="server { listen $LAB_SRV_IP4:8443 ssl; ssl_protocols TLSv1.2; root $LAB_WWW;
@@ -69,6 +71,15 @@ is "$(printf '%s\n' "$new" | awk '{print $3}' | tr '\n' ' ')" ". r " \
 case $json in *'"tls_resumed": 0'*'"tls_resumed": 1'*) pass "the results say: first full, second resumed" ;;
 	*) fail "the results say: first full, second resumed"; diag "$json" ;; esac
 is "$(got "$out/a")" "${sum[mib.bin]}" "resumed-session download intact"
+
+# --- redirects: never from https to http; http to https is fine
+msg=$(fetch "https://$S/tohttp" -o "$out/tohttp" 2>&1)
+case $msg in *"refusing https -> http redirect to 'http://$S/one.bin'"*) pass "https -> http redirect refused" ;;
+	*) fail "https -> http redirect refused"; diag "$msg" ;; esac
+[ ! -e "$out/tohttp" ] && pass "nothing written for the refused redirect" ||
+	fail "nothing written for the refused redirect"
+ok "http -> https redirect followed" fetch "http://$S/tohttps" -o "$out/tohttps"
+is "$(got "$out/tohttps")" "${sum[one.bin]}" "file behind the http -> https redirect intact"
 
 # --- a TLS 1.2-only server: still works, resumes too
 n0=$(wc -l < "$LAB_NGINX_LOG")
