@@ -2,7 +2,8 @@
 /*
  * Unit tests of the request side of the HTTP client: the GET request with
  * Host, User-Agent, Range and If-Range; redirect resolution (absolute,
- * scheme-relative, absolute-path, relative) and the https -> http refusal.
+ * scheme-relative, absolute-path, relative) and the https -> http refusal;
+ * the command-line options (values refused cleanly, nothing injectable).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -92,6 +93,33 @@ static void redirects(void **state)
 #undef R
 }
 
+static void cli_options(void **state)
+{
+	struct rb_fetch_opts o = { 0 };
+
+	assert_int_equal(rb_http_cli_opt(&o, RB_HTTP_OPT_CA, "/etc/ca.pem"), 1);
+	assert_string_equal(o.ca_file, "/etc/ca.pem");
+	assert_int_equal(rb_http_cli_opt(&o, RB_HTTP_OPT_IDLE_TIMEOUT, "2.5"), 1);
+	assert_true(o.idle_timeout == 2.5);
+	assert_int_equal(rb_http_cli_opt(&o, RB_HTTP_OPT_IDLE_TIMEOUT, "0"), -EINVAL);
+	assert_int_equal(rb_http_cli_opt(&o, RB_HTTP_OPT_CONNECT_TIMEOUT, "1e9"), -EINVAL);
+	assert_int_equal(rb_http_cli_opt(&o, RB_HTTP_OPT_HTTP_RETRIES, "-1"), -EINVAL);
+	assert_int_equal(rb_http_cli_opt(&o, RB_HTTP_OPT_HTTP_RETRIES, "3"), 1);
+	assert_int_equal(o.http_retries, 3);
+	assert_int_equal(rb_http_cli_opt(&o, RB_HTTP_OPT_TLS_PREFER, "aes"), 1);
+	assert_int_equal(o.tls_prefer, RB_TLS_PREFER_AES);
+	assert_int_equal(rb_http_cli_opt(&o, RB_HTTP_OPT_TLS_PREFER, "none"), -EINVAL);
+	/* what goes into the User-Agent header cannot carry a line break */
+	assert_int_equal(rb_http_cli_opt(&o, RB_HTTP_OPT_MAC, "00:11:22:33:44:55"), 1);
+	assert_int_equal(rb_http_cli_opt(&o, RB_HTTP_OPT_MAC, "00:11:22:33:44:5\n"), -EINVAL);
+	assert_int_equal(rb_http_cli_opt(&o, RB_HTTP_OPT_MAC, "001122334455"), -EINVAL);
+	assert_int_equal(rb_http_cli_opt(&o, RB_HTTP_OPT_MODEL, "J189"), 1);
+	assert_int_equal(rb_http_cli_opt(&o, RB_HTTP_OPT_MODEL, "J189\r\nX: y"), -EINVAL);
+	assert_int_equal(rb_http_cli_opt(&o, RB_HTTP_OPT_MODEL, ""), -EINVAL);
+	/* not an HTTP option */
+	assert_int_equal(rb_http_cli_opt(&o, 'o', "x"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +127,7 @@ int main(void)
 		cmocka_unit_test(request_range_v6_port),
 		cmocka_unit_test(user_agent),
 		cmocka_unit_test(redirects),
+		cmocka_unit_test(cli_options),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
