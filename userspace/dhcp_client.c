@@ -446,9 +446,9 @@ void rb_dhcp_client_decline(struct rb_dhcp_client *c, uint64_t now)
 	finish(c, &b, false);
 	c->have_lease = false;
 	enter(c, RB_DHCP_INIT);
-	c->deadline_ns = now + (uint64_t)c->cfg.decline_wait_ms * NS_PER_MS;
-	/* The restart is a new acquisition: the overall limit counts from it. */
-	c->start_ns = c->deadline_ns;
+	/* The overall limit still counts from the first DISCOVER: an address
+	 * that stays in use must not keep the client declining forever. */
+	arm(c, now, (uint64_t)c->cfg.decline_wait_ms * NS_PER_MS);
 }
 
 void rb_dhcp_client_release(struct rb_dhcp_client *c)

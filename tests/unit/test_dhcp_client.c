@@ -505,6 +505,7 @@ static void test_decline(void **state)
 	struct rb_dhcp_msg *m;
 	struct in_addr a;
 
+	f->cfg.timeout_ms = 60000;
 	bind_at(f, 0, 3600);
 	rb_dhcp_client_decline(&f->c, S);
 	m = sent(f);
@@ -517,6 +518,18 @@ static void test_decline(void **state)
 	assert_int_equal(f->c.deadline_ns, S + 10 * S);
 	assert_int_equal(rb_dhcp_client_tick(&f->c, 11 * S), RB_DHCP_EV_NONE);
 	assert_int_equal(sent(f)->type, RB_DHCPDISCOVER);
+}
+
+/* The wait after a DECLINE does not extend the overall limit. */
+static void test_decline_respects_timeout(void **state)
+{
+	struct fx *f = *state;
+
+	f->cfg.timeout_ms = 5000;
+	bind_at(f, 0, 3600);
+	rb_dhcp_client_decline(&f->c, S);
+	assert_int_equal(f->c.deadline_ns, 5 * S);
+	assert_int_equal(rb_dhcp_client_tick(&f->c, 5 * S), RB_DHCP_EV_TIMEOUT);
 }
 
 static void test_release(void **state)
@@ -559,6 +572,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_renew_ack, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_nak_while_renewing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_decline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decline_respects_timeout, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_release, setup, teardown),
 	};
 

@@ -3,13 +3,14 @@
 # DHCP against a fault-injecting server (tests/helpers/dhcp_faulty.c), for what
 # dnsmasq cannot do: a burst of malformed offers (truncated, overlong,
 # zero-length option 51, overload loop, missing End, oversized, foreign xid and
-# chaddr) before one good offer: the client takes only the good one. Then a
+# chaddr) before one good offer: the client takes only the good one. An offered
+# address that another host holds: ARP finds it, the client declines. Then a
 # 6 s lease: `--daemon` renews at T1 by unicast, and when the server goes
 # silent, rebinds at T2 and gives the address up at expiry.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 
-plan 11
+plan 15
 
 FAULTY=$RINGBOOT_TOP/build/tests/helpers/dhcp_faulty
 [ -x "$FAULTY" ] || bail "$FAULTY is not built (make helpers)"
@@ -38,6 +39,19 @@ is "$(js "$LAB_DIR/bad.json" 'd["lease"]["address"]')" "192.0.2.77" "only the go
 is "$(grep -c '^sent ' "$LAB_DIR/faulty.log")" "10" "the server sent 8 bad offers, the good one and the ACK"
 is "$(addrs)" "192.0.2.77" "the interface has the good address"
 lab_phone ip addr flush dev "$LAB_PHONE_IF"
+
+# ARP conflict: the server's own interface holds the offered address.
+faulty short-lease || bail "dhcp_faulty did not restart"
+lab_srv ip addr add 192.0.2.77/24 dev "$LAB_SRV_IF"
+lab_phone "$RINGBOOT_BIN" dhcp --iface "$LAB_PHONE_IF" --state-dir "$LAB_DIR/s3" --arp-wait 300 \
+	--timeout 3 --no-init-reboot > /dev/null 2> "$LAB_DIR/arp.err"
+is "$?" "1" "an address in use: no lease (exit 1 at the time limit)"
+grep -q "192.0.2.77 is in use (ARP): declining" "$LAB_DIR/arp.err" && pass "the ARP check found the holder" ||
+	{ fail "the ARP check found the holder"; diag "$(cat "$LAB_DIR/arp.err")"; }
+grep -q "^got DECLINE" "$LAB_DIR/faulty.log" && pass "the server got a DHCPDECLINE" ||
+	fail "the server got a DHCPDECLINE"
+is "$(addrs)" "" "the declined address was never configured"
+lab_srv ip addr del 192.0.2.77/24 dev "$LAB_SRV_IF"
 
 faulty short-lease --acks 2 || bail "dhcp_faulty did not restart"
 : > "$LAB_DIR/d.err"	# exists before the first grep, whoever runs first
