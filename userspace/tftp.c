@@ -71,6 +71,7 @@ static void end_cb(struct rb_loop *loop, struct rb_op *op, int res, unsigned int
 	int err = t->end_err;
 
 	release_ops(t);
+	t->loop->spin_ns = t->saved_spin_ns;
 	f->priv = NULL;
 	tftp_free(t);
 	rb_fetch_finish(f, err);
@@ -120,6 +121,7 @@ static int tftp_start(struct rb_fetch *f)
 	t->s.f = f;
 	rb_timer_init(&t->timer, tftpx_timer_fired);
 	rb_op_init(&t->end_op, end_cb);
+	t->saved_spin_ns = f->loop->spin_ns;
 	for (int i = 0; i < SEND_SLOTS; i++)
 		rb_op_init(&t->slots[i].op, tftpx_send_done);
 	err = rb_url_unescape(f->url.path + 1, t->file, sizeof(t->file));

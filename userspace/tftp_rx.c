@@ -48,6 +48,14 @@ static void rtt_sample(struct tftp *t, uint64_t now)
 		t->rto_ms = RTO_MIN_MS;
 	if (t->rto_ms > RTO_MAX_MS)
 		t->rto_ms = RTO_MAX_MS;
+	/* The next block (lock-step) or window is due about one round trip
+	 * after our ACK: poll for it that long instead of sleeping. */
+	r = 2 * t->srtt_us;
+	if (r < SPIN_MIN_US)
+		r = SPIN_MIN_US;
+	if (r > SPIN_MAX_US)
+		r = SPIN_MAX_US;
+	t->loop->spin_ns = (uint64_t)r * 1000;
 }
 
 void tftpx_arm_timer(struct tftp *t)

@@ -22,6 +22,8 @@ enum {
 	RETRIES_DEFAULT = 5,
 	TIMEOUT_DEFAULT = 1,		/* seconds */
 	RING_BUFS_MAX = 512,
+	SPIN_MIN_US = 20,		/* polling for the next block or window */
+	SPIN_MAX_US = 500,
 };
 
 enum tftp_state {
@@ -84,6 +86,7 @@ struct tftp {
 	unsigned int retries_left, retries;
 	uint64_t last_rx_ns;
 	bool finishing;
+	uint64_t saved_spin_ns;		/* the loop's polling before this transfer */
 	struct rb_op end_op;		/* deferred end: see tftpx_end() */
 	int end_err;
 };

@@ -342,10 +342,34 @@ int rb_loop_run_once(struct rb_loop *loop, uint64_t timeout_ns)
 	return reap(loop);
 }
 
+int rb_loop_run_once_spin(struct rb_loop *loop, uint64_t spin_ns)
+{
+	uint64_t end;
+	int ret;
+
+	if (!spin_ns)
+		return rb_loop_run_once(loop, 0);
+	ret = io_uring_submit_and_get_events(&loop->ring);
+	if (ret < 0)
+		return ret;
+	loop->pending_sqes = 0;
+	loop->submit_seq++;
+	end = rb_now_ns() + spin_ns;
+	while (!io_uring_cq_ready(&loop->ring)) {
+		if (rb_now_ns() >= end)
+			return rb_loop_run_once(loop, 0);
+		/* Runs completions deferred to this task (DEFER_TASKRUN). */
+		ret = io_uring_get_events(&loop->ring);
+		if (ret < 0)
+			return ret;
+	}
+	return reap(loop);
+}
+
 int rb_loop_run(struct rb_loop *loop, const bool *done)
 {
 	while (!*done) {
-		int ret = rb_loop_run_once(loop, 0);
+		int ret = rb_loop_run_once_spin(loop, loop->spin_ns);
 
 		if (ret < 0)
 			return ret;

@@ -80,6 +80,7 @@ struct rb_loop {
 	struct rb_loop_features feat;
 	unsigned int pending_sqes;	/* prepared, not yet submitted */
 	uint64_t submit_seq;		/* submissions so far (see rb_loop_send_quiet) */
+	uint64_t spin_ns;		/* rb_loop_run: poll this long before sleeping */
 	uint16_t next_bgid;		/* buffer-group ids handed out */
 	bool ready;
 };
@@ -159,6 +160,14 @@ int rb_loop_submit(struct rb_loop *loop);
  * -errno from the ring.
  */
 int rb_loop_run_once(struct rb_loop *loop, uint64_t timeout_ns);
+/*
+ * Like rb_loop_run_once(loop, 0), but first poll the ring for up to spin_ns
+ * (running deferred completions without sleeping) before blocking. A
+ * lock-step exchange whose answer comes within microseconds then costs no
+ * sleep and wake-up (an IPI, a VM exit under virtualisation). CPU for
+ * latency: callers opt in per phase (rb_loop_run uses loop->spin_ns).
+ */
+int rb_loop_run_once_spin(struct rb_loop *loop, uint64_t spin_ns);
 /* Dispatch until *done (set by a callback). Returns 0 or -errno from the ring. */
 int rb_loop_run(struct rb_loop *loop, const bool *done);
 

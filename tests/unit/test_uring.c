@@ -119,6 +119,20 @@ static void run_flags(unsigned int flags)
 		assert_true(rb_loop_run_once(&loop, 0) >= 0);
 	assert_int_equal(c.last_res, -ETIME);
 
+	/* Polling before sleeping: a completion that comes during the spin,
+	 * and one that comes only after it (the loop then sleeps). */
+	c.calls = 0;
+	assert_int_equal(rb_loop_recv(&loop, &c.op, sv[0], buf, sizeof(buf), 0), 0);
+	assert_int_equal(write(sv[1], "spin", 4), 4);
+	while (!c.calls)
+		assert_true(rb_loop_run_once_spin(&loop, 1000000) >= 0);
+	assert_int_equal(c.last_res, 4);
+	c.calls = 0;
+	assert_int_equal(rb_loop_timeout(&loop, &c.op, 5000000), 0);
+	while (!c.calls)
+		assert_true(rb_loop_run_once_spin(&loop, 100000) >= 0);
+	assert_int_equal(c.last_res, -ETIME);
+
 	/* run_once with a wait bound returns 0 when nothing completes. */
 	assert_int_equal(rb_loop_run_once(&loop, 1000000), 0);
 	close(sv[0]);
