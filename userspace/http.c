@@ -118,7 +118,8 @@ static void connection_broke(struct rb_http_xfer *x, int err, const char *what)
 	}
 	if (x->st == XS_BODY || x->reconnects) {
 		if (x->reconnects >= max) {
-			rb_http_xfer_fail(x, err, "%s (gave up after %u reconnects)", what, x->reconnects);
+			rb_http_xfer_fail(x, err, "%s (gave up after %u reconnects)", what,
+					  x->reconnects);
 			return;
 		}
 		x->reconnects++;
@@ -199,7 +200,8 @@ void rb_http_conn_event(struct rb_http_conn *c, int ev, int err)
 			rb_http_conn_mac(c);
 		if (c->tls_on) {
 			x->st = XS_HANDSHAKE;
-			rb_http_timer_set(x, TK_FIRST_BYTE, rb_http_opt_or(x->f->opts->first_byte_timeout, 30));
+			rb_http_timer_set(x, TK_FIRST_BYTE,
+					  rb_http_opt_or(x->f->opts->first_byte_timeout, 30));
 			rb_http_conn_handshake(c);
 			return;
 		}
@@ -227,7 +229,8 @@ void rb_http_conn_event(struct rb_http_conn *c, int ev, int err)
 		return;
 	case RB_HTTP_EV_EOF:
 		if (x->st == XS_BODY && x->info.framing == RB_HTTP_BODY_CLOSE) {
-			x->info.keep_alive = false;	/* RFC 9112 §6.3 item 8: close ends the body */
+			/* RFC 9112 §6.3 item 8: the close ends the body */
+			x->info.keep_alive = false;
 			rb_http_body_done(x);
 			return;
 		}
@@ -275,7 +278,8 @@ void rb_http_request_start(struct rb_http_xfer *x)
 		}
 		x->conn->owner = x;
 		if (err == 0) {	/* new connection: connecting */
-			rb_http_timer_set(x, TK_CONNECT, rb_http_opt_or(f->opts->connect_timeout, 10));
+			rb_http_timer_set(x, TK_CONNECT,
+					  rb_http_opt_or(f->opts->connect_timeout, 10));
 			return;
 		}
 		rb_fetch_set_num(&f->res, "reused_connection", 1);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Command-line options of the HTTP/HTTPS transport (http.h, docs/cli.md). */
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +37,7 @@ static bool model_ok(const char *s)
 	if (!n || n > 64)
 		return false;
 	for (; *s; s++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.+", *s))
+		if (!isalnum((unsigned char)*s) && !strchr("-_.+", *s))
 			return false;
 	return true;
 }

@@ -69,7 +69,7 @@ int rb_http_redirect_target(const struct rb_url *base, const char *loc, size_t l
 			    struct rb_url *out)
 {
 	char s[RB_URL_HOST_MAX + RB_URL_PATH_MAX + 32], auth[RB_URL_HOST_MAX + 16];
-	const char *slash;
+	const char *slash, *colon;
 	int n, err;
 
 	if (!loc_len || loc_len >= RB_URL_PATH_MAX)
@@ -77,8 +77,10 @@ int rb_http_redirect_target(const struct rb_url *base, const char *loc, size_t l
 	n = snprintf(auth, sizeof(auth), base->host_v6 ? "[%s]" : "%s", base->host);
 	if (base->port)
 		snprintf(auth + n, sizeof(auth) - (size_t)n, ":%u", base->port);
-	if (memchr(loc, ':', loc_len) && (loc_len < 1 || loc[0] != '/') &&
-	    memchr(loc, ':', loc_len) < (const void *)(memchr(loc, '/', loc_len) ?: loc + loc_len)) {
+	colon = memchr(loc, ':', loc_len);
+	slash = memchr(loc, '/', loc_len);
+	/* RFC 3986 §3.1: a scheme is what comes before a ':' that precedes any '/' */
+	if (colon && (!slash || colon < slash)) {
 		n = snprintf(s, sizeof(s), "%.*s", (int)loc_len, loc);	/* absolute */
 	} else if (loc_len > 1 && loc[0] == '/' && loc[1] == '/') {
 		n = snprintf(s, sizeof(s), "%s:%.*s", base->scheme, (int)loc_len, loc);

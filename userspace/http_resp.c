@@ -48,11 +48,13 @@ static void handle_status(struct rb_http_xfer *x)
 
 	rb_fetch_set_num(&f->res, "http_status", (uint64_t)st);
 	if (is_redirect(st)) {
+		const struct rb_http_header *loc;
 		struct rb_url next;
 
 		if (!x->info.location) {
 			x->final_err = -EPROTO;
-			snprintf(x->final_msg, sizeof(x->final_msg), "HTTP %d without Location", st);
+			snprintf(x->final_msg, sizeof(x->final_msg), "HTTP %d without Location",
+				 st);
 			return;
 		}
 		if (x->redirects >= RB_HTTP_MAX_REDIRECTS) {
@@ -61,15 +63,13 @@ static void handle_status(struct rb_http_xfer *x)
 				 RB_HTTP_MAX_REDIRECTS);
 			return;
 		}
-		err = rb_http_redirect_target(&x->url, x->info.location->value,
-					      x->info.location->value_len, &next);
+		loc = x->info.location;
+		err = rb_http_redirect_target(&x->url, loc->value, loc->value_len, &next);
 		if (err) {
 			x->final_err = err == -EPERM ? -EPERM : -EPROTO;
 			snprintf(x->final_msg, sizeof(x->final_msg), "%s redirect to '%.*s'",
 				 err == -EPERM ? "refusing https -> http" : "bad",
-				 (int)(x->info.location->value_len < 120 ? x->info.location->value_len
-									   : 120),
-				 x->info.location->value);
+				 (int)(loc->value_len < 120 ? loc->value_len : 120), loc->value);
 			return;
 		}
 		x->redirects++;
@@ -290,12 +290,12 @@ void rb_http_on_body(struct rb_http_xfer *x)
 		if (err) {
 			x->info.keep_alive = false;
 			if (!x->deliver) {
-				rb_http_xfer_fail(x, x->final_err < 0 ? x->final_err : -EPROTO, "%s",
-					  x->final_msg);
+				rb_http_xfer_fail(x, x->final_err < 0 ? x->final_err : -EPROTO,
+						  "%s", x->final_msg);
 				return;
 			}
-			rb_http_xfer_fail(x, err, "%s", err == -EFBIG ? "file too large for its destination"
-							     : strerror(-err));
+			rb_http_xfer_fail(x, err, "%s", err == -EFBIG ?
+					  "file too large for its destination" : strerror(-err));
 			return;
 		}
 	}

@@ -20,7 +20,7 @@
 enum rb_http_defaults {
 	RB_HTTP_BUF = 256 * 1024,		/* plaintext receive buffer */
 	RB_HTTP_REQ_MAX = 4096,
-	RB_HTTP_DISCARD_MAX = 64 * 1024,	/* error/redirect body read to keep the connection */
+	RB_HTTP_DISCARD_MAX = 64 * 1024,	/* error/redirect body read to keep a connection */
 	RB_HTTP_MIN_PROGRESS = 512,		/* bytes per idle window, else "stalled" */
 	RB_HTTP_503_TRIES = 3,
 };

@@ -101,6 +101,7 @@ int rb_tls_ctx_init(struct rb_tls_ctx *c, const char *ca_file, enum rb_tls_prefe
 		    char *err, size_t errlen)
 {
 	WOLFSSL_CTX *ctx;
+	const char *list;
 	int ret;
 
 	memset(c, 0, sizeof(*c));
@@ -118,9 +119,9 @@ int rb_tls_ctx_init(struct rb_tls_ctx *c, const char *ca_file, enum rb_tls_prefe
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	list = prefer == RB_TLS_PREFER_AES ? ciphers_aes : ciphers_chacha;
 	if (wolfSSL_CTX_SetMinVersion(ctx, WOLFSSL_TLSV1_2) != WOLFSSL_SUCCESS ||
-	    wolfSSL_CTX_set_cipher_list(ctx, prefer == RB_TLS_PREFER_AES ? ciphers_aes
-									: ciphers_chacha) != WOLFSSL_SUCCESS) {
+	    wolfSSL_CTX_set_cipher_list(ctx, list) != WOLFSSL_SUCCESS) {
 		snprintf(err, errlen, "wolfSSL refused the protocol or cipher settings");
 		wolfSSL_CTX_free(ctx);
 		return -EINVAL;
@@ -370,7 +371,8 @@ void rb_tls_strerror(const struct rb_tls *t, int err, char *buf, size_t len)
 			 wolfSSL_X509_verify_cert_error_string(t->verify_err), t->verify_err);
 	else if (t->verify_err)
 		snprintf(buf, len, "certificate refused: %s (%d)",
-			 wolfSSL_ERR_reason_error_string((unsigned long)t->verify_err), t->verify_err);
+			 wolfSSL_ERR_reason_error_string((unsigned long)t->verify_err),
+			 t->verify_err);
 	else if (t->fatal)
 		snprintf(buf, len, "TLS error: %s (%d)",
 			 wolfSSL_ERR_reason_error_string((unsigned long)t->fatal), t->fatal);

@@ -41,11 +41,12 @@ static void body(const char *p, size_t len, size_t step)
 /* Location resolution against an https base: never a downgrade accepted. */
 static void redirect(const struct rb_http_info *info)
 {
+	const struct rb_http_header *loc = info->location;
 	struct rb_url base, out;
 
 	if (rb_url_parse("https://192.0.2.1:8443/dir/file.bin", &base))
 		abort();
-	if (!rb_http_redirect_target(&base, info->location->value, info->location->value_len, &out) &&
+	if (!rb_http_redirect_target(&base, loc->value, loc->value_len, &out) &&
 	    strcmp(out.scheme, "https"))
 		abort();
 }

@@ -175,12 +175,14 @@ static void framing(void **state)
 				   "Content-Length: 6\r\n\r\n", &i), -EBADMSG);
 	assert_int_equal(interpret("HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n", &i), -EBADMSG);
 	assert_int_equal(interpret("HTTP/1.1 200 OK\r\n"
-				   "Content-Length: 99999999999999999999999\r\n\r\n", &i), -EBADMSG);
+				   "Content-Length: 99999999999999999999999\r\n\r\n", &i),
+			 -EBADMSG);
 	assert_int_equal(interpret("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n"
 				   "Content-Length: 5\r\n\r\n", &i), 0);
 	assert_int_equal(i.framing, RB_HTTP_BODY_CHUNKED);
 	assert_false(i.keep_alive);
-	assert_int_equal(interpret("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", &i),
+	assert_int_equal(interpret("HTTP/1.1 200 OK\r\n"
+				   "Transfer-Encoding: gzip, chunked\r\n\r\n", &i),
 			 -EBADMSG);
 	assert_int_equal(interpret("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n", &i), 0);
 	assert_int_equal(i.framing, RB_HTTP_BODY_CLOSE);
@@ -190,7 +192,8 @@ static void framing(void **state)
 	assert_int_equal(interpret("HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\n"
 				   "Content-Length: 0\r\n\r\n", &i), 0);
 	assert_true(i.keep_alive);
-	assert_int_equal(interpret("HTTP/1.1 304 Not Modified\r\nContent-Length: 9\r\n\r\n", &i), 0);
+	assert_int_equal(interpret("HTTP/1.1 304 Not Modified\r\n"
+				   "Content-Length: 9\r\n\r\n", &i), 0);
 	assert_int_equal(i.framing, RB_HTTP_BODY_NONE);
 }
 

@@ -86,7 +86,8 @@ static int setup(void **state)
 		  "-subj /CN=ca -keyout ca.key -out ca.pem 2>/dev/null && "
 		  "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 "
 		  "-subj /CN=rogue -keyout rogue.key -out rogue.pem 2>/dev/null && "
-		  "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=tls.test "
+		  "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes "
+		  "-subj /CN=tls.test "
 		  "-keyout srv.key -out srv.csr 2>/dev/null && "
 		  "printf 'subjectAltName=DNS:tls.test,IP:127.0.0.1\\n' > srv.ext && "
 		  "openssl x509 -req -in srv.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 "
@@ -296,7 +297,8 @@ static void no_ca_no_tls(void **state)
 	struct rb_tls_ctx c;
 	char err[256];
 
-	assert_int_equal(rb_tls_ctx_init(&c, NULL, RB_TLS_PREFER_CHACHA, err, sizeof(err)), -EINVAL);
+	assert_int_equal(rb_tls_ctx_init(&c, NULL, RB_TLS_PREFER_CHACHA, err, sizeof(err)),
+			 -EINVAL);
 	assert_non_null(strstr(err, "--ca FILE"));
 	assert_int_equal(rb_tls_ctx_init(&c, "/nonexistent/ca.pem", RB_TLS_PREFER_CHACHA, err,
 					 sizeof(err)), -EINVAL);
