@@ -122,6 +122,26 @@ int rb_slots_lock(struct rb_slots *s, bool wait)
 	return 0;
 }
 
+int rb_slots_lock_shared(struct rb_slots *s)
+{
+	char path[4096];
+	int err = path_in(path, sizeof(path), s->dir, RB_SLOTS_LOCK);
+
+	if (err)
+		return err;
+	s->lock_fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (s->lock_fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	while (flock(s->lock_fd, LOCK_SH | LOCK_NB) < 0) {
+		if (errno == EINTR)
+			continue;
+		err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+		rb_slots_unlock(s);
+		return err;
+	}
+	return 0;
+}
+
 void rb_slots_unlock(struct rb_slots *s)
 {
 	if (s->lock_fd >= 0)

@@ -83,6 +83,12 @@ int rb_slots_init(struct rb_slots *s, const struct rb_slots_cfg *cfg);
 /* Take the update lock (flock on slots.lock). wait=false: -EBUSY if held. */
 int rb_slots_lock(struct rb_slots *s, bool wait);
 void rb_slots_unlock(struct rb_slots *s);
+/*
+ * Readers that look into slots (status --verify): a shared lock, never
+ * waiting. Returns 0 (held, or no updater ever ran), -EBUSY while an update
+ * runs (the inactive slot may be half-written), or -errno.
+ */
+int rb_slots_lock_shared(struct rb_slots *s);
 /* Read the record; a missing record is an empty one (no active slot). */
 int rb_slots_load(struct rb_slots *s);
 /* Replace the record atomically (generation +1). */

@@ -258,10 +258,20 @@ static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, 
 {
 	struct rb_slots s;
 	int ret, verified[2] = { -1, -1 };
-	bool have = false;
+	bool have = false, busy = false;
 
-	if (rb_slots_init(&s, &o->cfg) || rb_slots_load(&s)) {
+	if (rb_slots_init(&s, &o->cfg)) {
 		rb_err("%s", s.why);
+		return RB_EXIT_FAIL;
+	}
+	/* --verify reads slots: not while an update writes one (then only the active). */
+	if (given[0] && rb_slots_lock_shared(&s) == -EBUSY) {
+		busy = true;
+		rb_warn("an update is running: verifying the active slot only");
+	}
+	if (rb_slots_load(&s)) {
+		rb_err("%s", s.why);
+		rb_slots_unlock(&s);
 		return RB_EXIT_FAIL;
 	}
 	ret = RB_EXIT_OK;
@@ -270,7 +280,7 @@ static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, 
 		const struct rb_slot_info *si = &s.rec.slot[i];
 		uint8_t d[RB_IMG_DIGEST_LEN];
 
-		if (si->state != RB_SLOT_GOOD)
+		if (si->state != RB_SLOT_GOOD || (busy && i != s.rec.active))
 			continue;
 		s.why[0] = '\0';
 		verified[i] = !rb_slots_hash(&s, i, si->size, d) && !memcmp(d, si->digest, sizeof(d));
@@ -319,6 +329,7 @@ static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, 
 		rb_json_arr_end(&j);
 		rb_json_obj_end(&j);
 		rb_json_end(&j);
+		rb_slots_unlock(&s);
 		return ret;
 	}
 	if (s.rec.active < 0)
@@ -332,6 +343,7 @@ static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, 
 		print_slot_text(&s, i, verified[i]);
 	if (given[1])
 		printf("have %s: %s\n", args[1], have ? "yes" : "no");
+	rb_slots_unlock(&s);
 	return ret;
 }
 

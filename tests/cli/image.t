@@ -167,11 +167,12 @@ cp "$ST/slots.state" rec.orig
 sed -i 's/^tries 0/tries 1/' "$ST/slots.state"
 nok "a hand-edited record is refused (checksum)" rb status
 cp rec.orig "$ST/slots.state"
-if command -v flock >/dev/null; then
-	out=$(flock "$ST/slots.lock" "$R" --state-dir "$ST" image install --keys keys v1.img 2>&1)
-	case $out in *"another ringboot"*) pass "concurrent install refused";;
-		*) fail "concurrent install refused"; diag "$out";; esac
-fi
+out=$(flock "$ST/slots.lock" "$R" --state-dir "$ST" image install --keys keys v1.img 2>&1)
+case $out in *"another ringboot"*) pass "concurrent install refused";;
+	*) fail "concurrent install refused"; diag "$out";; esac
+out=$(flock "$ST/slots.lock" "$R" --state-dir "$ST" status --verify --json 2>&1)
+case $out in *"verifying the active slot only"*'"verified":true'*) pass "status --verify during an update checks the active slot only";;
+	*) fail "status --verify during an update checks the active slot only"; diag "$out";; esac
 ok "config file supplies keys and slot files" sh -c "
 	printf 'SET IMAGE_KEYS_DIR $T/keys\nSET SLOT_A $T/ca\nSET SLOT_B $T/cb\nSET MODEL 9611G\n' > '$T/rb.conf' &&
 	'$R' --config '$T/rb.conf' --state-dir '$T/st2' image install v1.img &&
