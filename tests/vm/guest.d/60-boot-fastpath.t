@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# `ringboot boot` inside the VM with ringboot.ko loaded: the script, a 4 MiB
+# `ringboot boot` inside the VM with ringboot.ko loaded: the script, a 2 MiB
 # image and the settings come over TFTP through the kernel fast path
-# (--fastpath on) from tftpd-hpa, with netem dropping 5% of the packets on both
-# veth ends; the image must be committed with the right digest.
+# (--fastpath on) from atftpd (windowed, RFC 7440), with netem dropping 5% of
+# the packets on both veth ends; the image must be committed with the right
+# digest.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 rb=${RINGBOOT_BIN:-$RINGBOOT_TOP/build/ringboot}
 [ -c /dev/ringboot ] || bail "ringboot.ko is not loaded"
 
 lab_setup || bail "lab_setup failed"
-lab_tftpd_hpa || bail "tftpd-hpa did not start"
+lab_atftpd || bail "atftpd did not start"
 keys=$LAB_DIR/keys
 mkdir -p "$keys/trusted"
 "$rb" image keygen --out "$keys/signer" > /dev/null || bail "keygen"
 cp "$keys/signer.pub" "$keys/trusted/"
-head -c $((4 * 1024 * 1024)) /dev/urandom > "$LAB_DIR/payload"
+head -c $((2 * 1024 * 1024)) /dev/urandom > "$LAB_DIR/payload"
 "$rb" image pack --key "$keys/signer" --name vm-app-1.0 --version 1.0 --models 9608 \
 	"$LAB_DIR/payload" -o "$LAB_WWW/vm-app-1.0" > /dev/null || bail "pack"
 printf 'SET APPNAME vm-app-1.0\nGET 46xxsettings.txt\n' > "$LAB_WWW/96x1Supgrade.txt"
@@ -34,7 +35,7 @@ done
 
 st=$LAB_DIR/state
 timeout 300 ip netns exec "$LAB_PHONE_NS" "$rb" --json boot --no-dhcp --fastpath on \
-	--config "$LAB_DIR/ringboot.conf" --state-dir "$st" --var "TFTPSRVR=$LAB_SRV_IP4" \
+	--config "$LAB_DIR/ringboot.conf" --state-dir "$st" --var "TFTPSRVR=$LAB_SRV_IP4:$LAB_ATFTPD_PORT" \
 	--var MACADDR=0a0b0c0d0e0f > "$LAB_DIR/boot.json" 2> "$LAB_DIR/boot.err"
 rc=$?
 is "$rc" 3 "boot over TFTP with 5% loss: exit 3 (image committed)"
