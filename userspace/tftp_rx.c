@@ -149,6 +149,8 @@ int tftpx_try_data_paths(struct tftp *t)
 			t->f->res.path = data_paths[i]->name;
 			rb_timer_del(t->loop, &t->timer);
 			rb_loop_cancel(t->loop, &t->recv_op);
+			/* The kernel answers now: polling would only burn CPU. */
+			t->loop->spin_ns = t->saved_spin_ns;
 			return 0;
 		}
 		t->s.path = NULL;
