@@ -46,6 +46,7 @@ struct rb_boot_opts {
 	const char *sson;		/* option 242 string instead of DHCP */
 	bool no_dhcp;			/* parameters come from configuration / --sson / --var */
 	bool configure;			/* DHCP configures the interface (default) */
+	unsigned int arp_ms;		/* ARP check of the offered address; 0: off */
 	const char *vars[RB_BOOT_MAX_VARS];	/* --var NAME=VALUE (command-line origin) */
 	unsigned int nvars;
 	struct rb_slot_opts slot;	/* slots, keys, models, hook, --insecure-unsigned */

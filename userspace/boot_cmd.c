@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "boot.h"
+#include "dhcp_run.h"
 #include "log.h"
 #include "ringboot.h"
 #include "verbs_decl.h"
@@ -19,6 +20,7 @@ static const char usage_text[] =
 	"  --sson STRING         no DHCP: take STRING as the site-specific option 242\n"
 	"  --no-dhcp             no DHCP: parameters from the configuration and --var\n"
 	"  --no-configure        DHCP leaves the interface's addresses and routes alone\n"
+	"  --arp-wait MS         ARP check of the offered address (default 100, 0: off)\n"
 	"  --var NAME=VALUE      set a parameter with command-line precedence (repeatable)\n"
 	"  --fastpath MODE       auto|on|off: kernel TFTP fast path (default: FASTPATH)\n"
 	"  --retries N           attempts per server for a file (default: RETRY_MAX)\n"
@@ -42,6 +44,7 @@ enum {
 	OPT_FASTPATH,
 	OPT_RETRIES,
 	OPT_RETRY_BASE,
+	OPT_ARP_WAIT,
 };
 
 static int parse_long(const char *s, long lo, long hi, long *out)
@@ -83,6 +86,7 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct rb_boot_
 		{ "fastpath", required_argument, NULL, OPT_FASTPATH },
 		{ "retries", required_argument, NULL, OPT_RETRIES },
 		{ "retry-base-ms", required_argument, NULL, OPT_RETRY_BASE },
+		{ "arp-wait", required_argument, NULL, OPT_ARP_WAIT },
 		{ "ca", required_argument, NULL, RB_HTTP_OPT_CA },
 		{ "tls-server-id", required_argument, NULL, RB_HTTP_OPT_TLS_SERVER_ID },
 		{ "tls-prefer", required_argument, NULL, RB_HTTP_OPT_TLS_PREFER },
@@ -146,6 +150,16 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct rb_boot_
 				return -1;
 			}
 			break;
+		case OPT_ARP_WAIT: {
+			long ms;
+
+			if (parse_long(optarg, 0, 10000, &ms)) {
+				rb_err("boot: --arp-wait must be 0..10000 ms, not '%s'", optarg);
+				return -1;
+			}
+			o->arp_ms = (unsigned int)ms;
+			break;
+		}
 		case 'v':
 			rb_common_opt(ctx, RB_OPT_VERBOSE, NULL);
 			break;
@@ -270,7 +284,8 @@ static void print_report(const struct rb_boot *b, int ret)
 
 int cmd_boot(struct rb_ctx *ctx, int argc, char **argv)
 {
-	struct rb_boot_opts o = { .configure = true, .retry_max = -1 };
+	struct rb_boot_opts o = { .configure = true, .retry_max = -1,
+				  .arp_ms = RB_DHCP_ARP_MS_DEFAULT };
 	struct rb_boot b = { .ctx = ctx, .o = &o };
 	bool fastpath_given = false, ca_given = false;
 	int ret, r;

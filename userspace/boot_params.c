@@ -57,7 +57,7 @@ static int boot_dhcp(struct rb_boot *b)
 	r.configure = b->o->configure;
 	r.follow_vlan = true;
 	r.use_stored = true;
-	r.arp_ms = 200;
+	r.arp_ms = b->o->arp_ms;
 	r.sigfd = -1;
 	r.params = b->params;
 	r.t0_ns = rb_now_ns();
