@@ -58,13 +58,26 @@ for v in $verbs; do grep -qx -- "$v" <<< "$sections" || undoc="$undoc $v"; done
 for s in $sections; do grep -qx -- "$s" <<< "$verbs" || gone="$gone $s"; done
 is "$undoc" "" "every verb of 'ringboot help' has a section in ringboot(8)"
 is "$gone" "" "every verb section of ringboot(8) is a verb the binary has"
-opts=$( { "$rb" help; for v in $verbs; do [ "$v" = help ] || "$rb" "$v" --help 2>&1; done; } |
-	grep -oE -- '(^|[^a-zA-Z0-9-])--?[a-zA-Z0-9][a-zA-Z0-9-]*' | sed 's/^[^-]*//' | sort -u)
-noopt=
-for o in $opts; do
-	grep -qE -- "(^|[^a-zA-Z0-9-])$o([^a-zA-Z0-9-]|\$)" <<< "$roff" || noopt="$noopt $o"
+# Options are compared verb by verb: what `ringboot VERB --help` shows must be in that verb's
+# section (from its .SS line to the next .SS or .SH), the global options in GLOBAL OPTIONS.
+optsof() { grep -oE -- '(^|[^a-zA-Z0-9-])--?[a-zA-Z0-9][a-zA-Z0-9-]*' | sed 's/^[^-]*//' | sort -u; }
+has() { grep -qE -- "(^|[^a-zA-Z0-9-])$1([^a-zA-Z0-9-]|\$)"; }
+plain=$(sed 's/\\f[BIRP]//g' <<< "$roff")
+section() { awk -v v="$1" '/^\.S[HS] / { on = ($1 == ".SS" && $2 == v) || $0 == ".SH " v } on' <<< "$plain"; }
+global=$("$rb" help | optsof)
+g_sec=$(section 'GLOBAL OPTIONS')
+noopt=; nopts=0
+for o in $global --verbose; do nopts=$((nopts + 1)); has "$o" <<< "$g_sec" || noopt="$noopt global:$o"; done
+for v in $verbs; do
+	[ "$v" = help ] && continue
+	v_sec=$(section "$v")
+	for o in $("$rb" "$v" --help 2>&1 | optsof); do
+		grep -qx -- "$o" <<< "$global" && continue
+		nopts=$((nopts + 1))
+		has "$o" <<< "$v_sec" || noopt="$noopt $v:$o"
+	done
 done
-is "$noopt" "" "every option shown by 'ringboot VERB --help' is in ringboot(8) ($(wc -w <<< "$opts") options)"
+is "$noopt" "" "every option of 'ringboot VERB --help' is in that verb's section of ringboot(8) ($nopts options)"
 # Every key of the configuration table (userspace/config.c) is in the page's CONFIGURATION.
 keys=$(sed -n 's/^[[:space:]]*{ "\([A-Z0-9_]*\)", \(true\|false\), K_.*/\1/p' "$top/userspace/config.c")
 nokey=
