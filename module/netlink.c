@@ -152,6 +152,7 @@ static int ringboot_attach_opts(struct ringboot_session *s, int family,
 		s->tsize = nla_get_u64(a[RINGBOOT_A_TSIZE]);
 	if (a[RINGBOOT_A_TIMEOUT_MS])
 		s->rto = msecs_to_jiffies(nla_get_u32(a[RINGBOOT_A_TIMEOUT_MS]));
+	s->rto_max = s->rto;
 	if (a[RINGBOOT_A_RETRIES])
 		s->retries_max = nla_get_u32(a[RINGBOOT_A_RETRIES]);
 	if (a[RINGBOOT_A_WATERMARK])

@@ -76,12 +76,18 @@ struct ringboot_session {
 	u64 acked_blk;			/* last block ACKed */
 	bool held;			/* window ACK held for ring space */
 	bool timer_armed;
-	unsigned long rto;		/* jiffies */
+	unsigned long rto;		/* jiffies, adaptive (RFC 6298) */
+	unsigned long rto_max;		/* the configured timeout: the longest wait */
+	u32 srtt_us, rttvar_us;
+	u64 rtt_probe_ns;		/* when the ACK being timed went out */
+	u64 rtt_probe_blk;		/* the block it asked for; 0: none (Karn) */
 	u32 retries_max;
 	u32 retries;
 	unsigned long last_progress;	/* jiffies of the last in-order block */
 	unsigned long last_ack_at;	/* jiffies of the last ACK sent */
 	u64 gap_acked_for;		/* next_blk when a gap ACK went out */
+	u64 ack_hist[8];		/* blocks ACKed lately: where a server may restart */
+	unsigned int ack_hist_n;
 	struct timer_list timer;
 	struct work_struct event_work;
 	int event;			/* RINGBOOT_EVENT_* pending, or 0 */

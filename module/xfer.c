@@ -34,6 +34,7 @@ void ringboot_xfer_init(struct ringboot_session *s)
 	s->windowsize = RINGBOOT_WINDOWSIZE_DEFAULT;
 	s->next_blk = 1;
 	s->rto = msecs_to_jiffies(RINGBOOT_TIMEOUT_MS_DEFAULT);
+	s->rto_max = s->rto;
 	s->retries_max = RINGBOOT_RETRIES_DEFAULT;
 	s->stats.ta_min_ns = U64_MAX;
 	timer_setup(&s->timer, ringboot_xfer_timer, 0);
@@ -78,6 +79,10 @@ static void ringboot_xfer_ack(struct ringboot_session *s,
 			      struct ringboot_xfer_out *out, bool again)
 {
 	s->acked_blk = s->next_blk - 1;
+	s->ack_hist[s->ack_hist_n++ % ARRAY_SIZE(s->ack_hist)] = s->acked_blk;
+	/* Time the round trip to the block this ACK asks for; Karn: not a resend. */
+	s->rtt_probe_blk = again ? 0 : s->next_blk;
+	s->rtt_probe_ns = ktime_get_ns();
 	s->last_ack_at = jiffies;
 	out->ack = true;
 	out->block = (u16)s->acked_blk;	/* RFC 1350 block numbers wrap at 16 bits */
@@ -134,6 +139,31 @@ static void ringboot_xfer_latch_local(struct ringboot_session *s,
 		s->local.v6 = ipv6_hdr(skb)->daddr;
 }
 
+/*
+ * Under rx_lock: an RTT sample (window ACK out -> next block in), RFC 6298
+ * section 2: RTO = SRTT + max(G, 4 RTTVAR), within [RTO_MIN, the configured
+ * timeout], so a lost tail block costs a round trip or two, not a second.
+ */
+static void ringboot_xfer_rtt(struct ringboot_session *s, u64 ns)
+{
+	u32 r = (u32)min_t(u64, ns / NSEC_PER_USEC, U32_MAX / 8);
+	u32 rto_us;
+
+	if (!s->srtt_us) {
+		s->srtt_us = r;
+		s->rttvar_us = r / 2;
+	} else {
+		u32 err = s->srtt_us > r ? s->srtt_us - r : r - s->srtt_us;
+
+		s->rttvar_us = (3 * s->rttvar_us + err) / 4;
+		s->srtt_us = (7 * s->srtt_us + r) / 8;
+	}
+	rto_us = s->srtt_us + max_t(u32, 4 * s->rttvar_us, jiffies_to_usecs(1));
+	s->rto = clamp_t(unsigned long, usecs_to_jiffies(rto_us),
+			 min_t(unsigned long, msecs_to_jiffies(RINGBOOT_RTO_MIN_MS), s->rto_max),
+			 s->rto_max);
+}
+
 /* Under rx_lock: the next block in order, @len payload bytes. */
 static void ringboot_xfer_accept(struct ringboot_session *s,
 				 const struct sk_buff *skb, u32 len,
@@ -147,6 +177,10 @@ static void ringboot_xfer_accept(struct ringboot_session *s,
 	 */
 	if (len > s->size - used)
 		return;
+	if (s->rtt_probe_blk == s->next_blk) {
+		ringboot_xfer_rtt(s, ktime_get_ns() - s->rtt_probe_ns);
+		s->rtt_probe_blk = 0;
+	}
 	ringboot_ring_put_skb(s, skb, sizeof(struct udphdr) +
 			      sizeof(struct ringboot_tftp_hdr), len);
 	s->next_blk++;
@@ -189,39 +223,70 @@ static void ringboot_xfer_accept(struct ringboot_session *s,
 	out->wake = used >= s->watermark;
 }
 
-/*
- * Under rx_lock: a block other than the next one. Re-ACK the last in-order
- * block, but at most once per gap (or per duplicate burst) and retransmit
- * interval, so a burst cannot start a Sorcerer's Apprentice exchange.
- */
-static void ringboot_xfer_other(struct ringboot_session *s, u16 block,
-				struct ringboot_xfer_out *out)
+static bool ringboot_xfer_acked_lately(const struct ringboot_session *s, u64 blk)
 {
-	s16 delta = (s16)(block - (u16)s->next_blk);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(s->ack_hist) && i < s->ack_hist_n; i++)
+		if (s->ack_hist[i] == blk)
+			return true;
+	return false;
+}
+
+/*
+ * Under rx_lock: a block we already have. A server that missed our ACK
+ * resends its window from the block after the last ACK it saw (RFC 7440
+ * section 4): if block - 1 is one we ACKed, its window starts at block, so
+ * count ours from there. Re-ACK only once that window is complete here (our
+ * window ACK was lost), at most once per interval. Any other duplicate (a
+ * copy made by the network) is only counted: answering copies would make
+ * the server send more copies (the Sorcerer's Apprentice).
+ */
+static void ringboot_xfer_dup(struct ringboot_session *s, u16 block,
+			      struct ringboot_xfer_out *out)
+{
+	u64 back = (u16)((u16)(s->next_blk - 1) - block);
+	u64 d = s->next_blk - 1 - back;
 	unsigned long gap = max_t(unsigned long, s->rto / 4, 1);
 
-	if (delta < 0)
-		s->stats.duplicates++;
-	else
-		s->stats.out_of_order++;
-	if (s->held || s->state == RINGBOOT_STATE_FAILED)
+	s->stats.duplicates++;
+	if (s->held || s->state == RINGBOOT_STATE_FAILED || back >= s->next_blk - 1)
 		return;
-	/* Further than a window ahead is not a loss: a hostile or stale TID. */
-	if (delta > 0 && delta > s->windowsize)
+	if (d - 1 < s->acked_blk && ringboot_xfer_acked_lately(s, d - 1))
+		s->acked_blk = d - 1;
+	if (s->state != RINGBOOT_STATE_DONE &&
+	    s->next_blk - 1 - s->acked_blk < s->windowsize)
 		return;
-	/*
-	 * A duplicate right after an ACK crossed it in flight; one the server
-	 * retransmitted (our ACK was lost) comes after its timeout.
-	 */
-	if (delta < 0 && time_before(jiffies, s->last_ack_at + gap))
+	if (time_before(jiffies, s->last_ack_at + gap))
 		return;
-	if (delta > 0 && s->gap_acked_for == s->next_blk &&
+	ringboot_xfer_ack(s, out, true);
+	if (s->state == RINGBOOT_STATE_DATA)
+		ringboot_xfer_arm(s);
+}
+
+/*
+ * Under rx_lock: a block ahead of the next one: a loss or reordering. ACK the
+ * last in-order block at once so the server resends from there (RFC 7440
+ * section 4), but at most once per gap and interval, so a burst of blocks
+ * behind one loss cannot start a Sorcerer's Apprentice exchange. This also
+ * pulls back a server that ran ahead (a stale ACK misread across the 16-bit
+ * rollover); a hostile sender gets no more than one ACK per interval.
+ */
+static void ringboot_xfer_gap(struct ringboot_session *s, u16 block,
+			      struct ringboot_xfer_out *out)
+{
+	unsigned long gap = max_t(unsigned long, s->rto / 4, 1);
+
+	s->stats.out_of_order++;
+	if (s->held || s->state == RINGBOOT_STATE_FAILED ||
+	    s->state == RINGBOOT_STATE_DONE)
+		return;
+	if (s->gap_acked_for == s->next_blk &&
 	    time_before(jiffies, s->last_ack_at + gap))
 		return;
 	s->gap_acked_for = s->next_blk;
 	ringboot_xfer_ack(s, out, true);
-	if (s->state == RINGBOOT_STATE_DATA || s->state == RINGBOOT_STATE_ATTACHED)
-		ringboot_xfer_arm(s);
+	ringboot_xfer_arm(s);
 }
 
 /*
@@ -259,7 +324,10 @@ static int ringboot_xfer_data(struct ringboot_session *s,
 			out->rx_ns = ktime_get_ns();
 		return 0;
 	}
-	ringboot_xfer_other(s, block, out);
+	if ((s16)(block - (u16)s->next_blk) < 0)
+		ringboot_xfer_dup(s, block, out);
+	else
+		ringboot_xfer_gap(s, block, out);
 	return 0;
 }
 
@@ -335,6 +403,8 @@ static void ringboot_xfer_timer(struct timer_list *t)
 		goto unlock;
 	}
 	s->stats.timeouts++;
+	/* RFC 6298 section 5.5: back off, up to the configured timeout. */
+	s->rto = min(s->rto * 2, s->rto_max);
 	if (++s->retries > s->retries_max) {
 		ringboot_xfer_finish(s, -ETIMEDOUT, &out);
 		goto unlock;

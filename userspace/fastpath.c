@@ -281,8 +281,18 @@ static int fpath_start(struct rb_tftp_session *s)
 	err = rb_fp_open(&p->fp, fpath_ring_size(window));
 	if (err)
 		goto fail;
-	if (a.timeout_ms < 10)
-		a.timeout_ms = 10;
+	/*
+	 * The module adapts its RTO to the measured round trip (RFC 6298);
+	 * this is its ceiling: the timeout negotiated or asked (RFC 2349).
+	 */
+	if (n->timeout * 1000u > a.timeout_ms)
+		a.timeout_ms = n->timeout * 1000u;
+	else if (s->f->opts->timeout * 1000u > a.timeout_ms)
+		a.timeout_ms = s->f->opts->timeout * 1000u;
+	if (a.timeout_ms < 1000)
+		a.timeout_ms = 1000;
+	if (a.timeout_ms > 60000)
+		a.timeout_ms = 60000;
 	if (a.retries > 255)
 		a.retries = 255;
 	a.watermark = (unsigned int)(window < p->fp.size / 2 ? window : p->fp.size / 2);
