@@ -84,6 +84,12 @@ nokey=
 for k in $keys; do grep -qE -- "(^|[^A-Z0-9_])$k([^A-Z0-9_]|\$)" <<< "$roff" || nokey="$nokey $k"; done
 [ -n "$keys" ] || nokey="(no key found in userspace/config.c)"
 is "$nokey" "" "every configuration key of userspace/config.c is in ringboot(8) ($(wc -w <<< "$keys") keys)"
+# Every environment variable the agent reads (getenv in userspace/) is in ENVIRONMENT.
+envs=$(grep -ho 'getenv("[A-Z0-9_]*")' "$top"/userspace/*.c | sed 's/getenv("\(.*\)")/\1/' | sort -u)
+e_sec=$(section ENVIRONMENT)
+noenv=
+for e in $envs; do grep -q -- "^\.B $e\$" <<< "$e_sec" || noenv="$noenv $e"; done
+is "$noenv" "" "every variable the agent reads from its environment is in ENVIRONMENT ($(wc -w <<< "$envs"))"
 
 # --- the UAPI header stands alone, in C and in C++ as user space includes it
 hdr_ok() { printf '#include <linux/ringboot.h>\nint main(void) { return 0; }\n' |
