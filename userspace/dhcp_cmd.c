@@ -175,6 +175,11 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct dhcp_arg
 		fputs(usage_text, stderr);
 		return -EINVAL;
 	}
+	/* Renewal is unicast from the leased address (RFC 2131 §4.4.5): it must be ours. */
+	if (a->daemon && !r->configure) {
+		rb_err("dhcp: --daemon keeps a lease it configured; it excludes --no-configure");
+		return -EINVAL;
+	}
 	return 0;
 }
 

@@ -20,6 +20,8 @@ is "$?" 2 "a stray argument exits 2"
 is "$?" 2 "--daemon with --release exits 2"
 "$rb" dhcp --timeout x > /dev/null 2>&1
 is "$?" 2 "a bad number exits 2"
+"$rb" dhcp --daemon --no-configure > /dev/null 2>&1
+is "$?" 2 "--daemon with --no-configure exits 2"
 
 out=$("$rb" dhcp --state-dir "$tmp/s" --json --sson "MCIPADD=10.0.0.9,HTTPSRVR=10.0.0.5,10.0.0.6, L2Q=1, L2QVLAN=233")
 is "$?" 0 "--sson exits 0"
