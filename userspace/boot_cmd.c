@@ -10,6 +10,7 @@
 #include "boot.h"
 #include "dhcp_run.h"
 #include "log.h"
+#include "numparse.h"
 #include "ringboot.h"
 #include "verbs_decl.h"
 
@@ -46,19 +47,6 @@ enum {
 	OPT_RETRY_BASE,
 	OPT_ARP_WAIT,
 };
-
-static int parse_long(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < lo || v > hi)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 static int set_fastpath(struct rb_fetch_opts *f, const char *v)
 {
@@ -139,13 +127,13 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct rb_boot_
 			*fastpath_given = true;
 			break;
 		case OPT_RETRIES:
-			if (parse_long(optarg, 1, 1000, &o->retry_max)) {
+			if (rb_parse_long(optarg, 1, 1000, &o->retry_max)) {
 				rb_err("boot: --retries must be 1..1000, not '%s'", optarg);
 				return -1;
 			}
 			break;
 		case OPT_RETRY_BASE:
-			if (parse_long(optarg, 1, 600000, &o->retry_base_ms)) {
+			if (rb_parse_long(optarg, 1, 600000, &o->retry_base_ms)) {
 				rb_err("boot: --retry-base-ms must be 1..600000, not '%s'", optarg);
 				return -1;
 			}
@@ -153,7 +141,7 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct rb_boot_
 		case OPT_ARP_WAIT: {
 			long ms;
 
-			if (parse_long(optarg, 0, 10000, &ms)) {
+			if (rb_parse_long(optarg, 0, 10000, &ms)) {
 				rb_err("boot: --arp-wait must be 0..10000 ms, not '%s'", optarg);
 				return -1;
 			}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "boot_servers.h"
+#include "numparse.h"
 
 const char *rb_boot_proto_name(enum rb_boot_proto proto)
 {
@@ -35,16 +36,9 @@ static bool host_ok(const char *h, size_t len)
 /* A port in 1..65535, else 0. */
 static unsigned int port_of(const char *s)
 {
-	char *end;
-	unsigned long v;
+	long v;
 
-	if (!s || !*s)
-		return 0;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v == 0 || v > 65535)
-		return 0;
-	return (unsigned int)v;
+	return s && !rb_parse_long(s, 1, 65535, &v) ? (unsigned int)v : 0;
 }
 
 static void copy_dir(char *dst, size_t cap, const char *dir)

@@ -4,11 +4,13 @@
  * interpreter as for settings files, with GET refused, then typed checks.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "atomicfile.h"
 #include "config.h"
+#include "numparse.h"
 
 #define CONFIG_FILE_MAX (1u << 20)
 
@@ -98,16 +100,6 @@ bool rb_config_is_agent_key(const char *name)
 	return k && k->agent;
 }
 
-static bool parse_long(const char *s, long *out)
-{
-	char *end;
-
-	if (!*s)
-		return false;
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	return !errno && !*end;
-}
 
 static bool value_ok(const struct key *k, const char *v)
 {
@@ -116,7 +108,7 @@ static bool value_ok(const struct key *k, const char *v)
 	switch (k->type) {
 	case K_INT:
 	case K_BOOL:
-		return parse_long(v, &n) && n >= k->min && n <= k->max;
+		return !rb_parse_long(v, k->min, k->max, &n);
 	case K_FASTPATH:
 		return !strcmp(v, "auto") || !strcmp(v, "kernel") || !strcmp(v, "user");
 	default:
@@ -233,7 +225,7 @@ long rb_config_int(const struct rb_config *cfg, const char *key)
 	const char *v = rb_config_get(cfg, key);
 	long n = 0;
 
-	if (v && parse_long(v, &n))
+	if (v && !rb_parse_long(v, LONG_MIN, LONG_MAX, &n))
 		return n;
 	return 0;
 }

@@ -7,16 +7,12 @@
 
 #include "fetch.h"
 #include "http.h"
+#include "numparse.h"
 
+/* Timeouts and waits: above 0, at most a day. */
 static int secs(const char *s, double *v)
 {
-	char *end;
-
-	errno = 0;
-	*v = strtod(s, &end);
-	if (errno || end == s || *end || !(*v > 0) || *v > 86400)
-		return -EINVAL;
-	return 0;
+	return rb_parse_seconds(s, 86400, v);
 }
 
 /* aa:bb:cc:dd:ee:ff: it goes into a header, so nothing else is accepted */
@@ -44,8 +40,7 @@ static bool model_ok(const char *s)
 
 int rb_http_cli_opt(struct rb_fetch_opts *o, int c, const char *arg)
 {
-	char *end;
-	unsigned long v;
+	unsigned long long v;
 
 	switch (c) {
 	case RB_HTTP_OPT_CA:
@@ -73,9 +68,7 @@ int rb_http_cli_opt(struct rb_fetch_opts *o, int c, const char *arg)
 	case RB_HTTP_OPT_RETRY_AFTER_MAX:
 		return secs(arg, &o->retry_after_max) ?: 1;
 	case RB_HTTP_OPT_HTTP_RETRIES:
-		errno = 0;
-		v = strtoul(arg, &end, 10);
-		if (errno || end == arg || *end || *arg == '-' || !v || v > 100)
+		if (rb_parse_ullong(arg, 1, 100, &v))
 			return -EINVAL;
 		o->http_retries = (unsigned int)v;
 		return 1;
