@@ -12,6 +12,15 @@
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
+# `make V=1` prints whole command lines.
+ifeq ($(V),1)
+Q :=
+quiet := @true
+else
+Q := @
+quiet := @echo
+endif
+
 CC      ?= gcc
 CLANG   ?= clang
 PKG_CONFIG ?= pkg-config
@@ -65,59 +74,71 @@ all: agent
 agent: $(BUILD)/ringboot
 
 $(BUILD)/ringboot: $(OBJ)/main.o $(BUILD)/libringboot.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(quiet) "  LD      $@"
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/libringboot.a: $(LIB_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@ && $(AR) rcs $@ $^
+	$(quiet) "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(OBJ)/%.o: userspace/%.c $(HDRS) Makefile
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(quiet) "  CC      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # --- sanitizer build (ASan + UBSan) of the library, used by the unit tests
 $(BUILD)/asan/libringboot.a: $(SAN_LIB_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@ && $(AR) rcs $@ $^
+	$(quiet) "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(SAN_OBJ)/%.o: userspace/%.c $(HDRS) Makefile
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) -O1 -g $(SAN_FLAGS) -c -o $@ $<
+	$(quiet) "  CC      $@"
+	$(Q)$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) -O1 -g $(SAN_FLAGS) -c -o $@ $<
 
 # --- unit tests (cmocka)
 $(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libringboot.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libringboot.a -lcmocka $(LDLIBS)
+	$(quiet) "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libringboot.a -lcmocka $(LDLIBS)
 
 $(BUILD)/asan/tests/unit/%: tests/unit/%.c $(BUILD)/asan/libringboot.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) -O1 -g $(SAN_FLAGS) -Itests/unit -o $@ $< \
+	$(quiet) "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) -O1 -g $(SAN_FLAGS) -Itests/unit -o $@ $< \
 		$(BUILD)/asan/libringboot.a -lcmocka $(LDLIBS)
 
 # --- fuzz targets (libFuzzer needs clang)
 $(FUZZ_OBJ)/%.o: userspace/%.c $(HDRS) Makefile
 	@mkdir -p $(@D)
-	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
+	$(quiet) "  CLANG   $@"
+	$(Q)$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
 
 # An archive, as for the unit tests: a target pulls in only the objects it
 # needs (the verbs' files need main.c's rb_common_opt, which fuzzers lack).
 $(BUILD)/fuzz/libringboot.a: $(FUZZ_LIB_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@ && $(AR) rcs $@ $^
+	$(quiet) "  AR      $@"
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/fuzz/libringboot.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< \
+	$(quiet) "  LD      $@"
+	$(Q)$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< \
 		$(BUILD)/fuzz/libringboot.a $(LDLIBS)
 
 # --- test helper programs and selftests (the VM sees the host root, so dynamic linking is fine)
 $(BUILD)/tests/helpers/%: tests/helpers/%.c $(BUILD)/libringboot.a $(HDRS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libringboot.a $(LDLIBS)
+	$(quiet) "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libringboot.a $(LDLIBS)
 
 $(BUILD)/tests/selftests/%: tests/selftests/%.c $(HDRS) tests/selftests/ktap.h
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/selftests -o $@ $< $(PKG_LIBS) -lm -lpthread
+	$(quiet) "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/selftests -o $@ $< $(PKG_LIBS) -lm -lpthread
 
 tests: $(UNIT_BINS) $(HELPER_BINS) $(SELFTEST_BINS) $(BUILD)/ringboot
 helpers: $(HELPER_BINS)
