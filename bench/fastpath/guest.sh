@@ -43,7 +43,7 @@ for delay in 0 0.2 1; do
 		for rep in $(seq 1 "$reps"); do
 			for name in kernel user peer; do
 				rm -f o cap.pcap
-				lab_phone tcpdump -q -n -s 96 -B 8192 -i "$LAB_PHONE_IF" -w cap.pcap udp 2>/dev/null &
+				ip netns exec "$LAB_PHONE_NS" tcpdump -q -n -s 96 -B 8192 -i "$LAB_PHONE_IF" -w cap.pcap udp 2>/dev/null &
 				tpid=$!
 				sleep 0.5
 				t0=$(date +%s.%N)
@@ -51,7 +51,7 @@ for delay in 0 0.2 1; do
 				rc=$?
 				t1=$(date +%s.%N)
 				sleep 0.3
-				kill -INT $tpid; wait $tpid 2>/dev/null
+				kill -TERM $tpid; wait $tpid 2>/dev/null
 				if [ $rc -ne 0 ] || ! cmp -s o "$LAB_WWW/f"; then
 					echo "RESULT $mode $delay $name $rep FAIL 0 nan nan"
 					continue
