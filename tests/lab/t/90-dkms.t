@@ -59,6 +59,7 @@ is "$warn" "" "the DKMS build log has no compiler warning"
 
 # The guest sees the checkout read-only and the VM output directory writable; the module goes
 # to the latter so that nothing is written into the tree.
+mkdir -p "${RINGBOOT_VM_OUT:-$top/build/vm-out}"
 vmdir=$(mktemp -d "${RINGBOOT_VM_OUT:-$top/build/vm-out}/dkms.XXXXXX")
 trap 'rm -rf "$tmp" "$vmdir"' EXIT
 cp "$ko" "$vmdir/ringboot.ko" 2>/dev/null
