@@ -28,7 +28,7 @@ static const char usage_text[] =
 	"  --retry-base-ms MS    first back-off, doubled per retry, jittered (default: RETRY_BASE_MS)\n"
 	"  --ca FILE             trust anchors for HTTPS (default: CA_FILE)\n"
 	"  --tls-server-id NAME  identity the server certificate must name (default: TLSSRVRID)\n"
-	"  --tls-prefer chacha|aes, --connect-timeout S, --first-byte-timeout S,\n"
+	"  --tls-prefer chacha20|aes, --connect-timeout S, --first-byte-timeout S,\n"
 	"  --idle-timeout S, --retry-after-max S, --http-retries N: as for `ringboot fetch`\n"
 	"  --keys DIR, --slot-a DEV, --slot-b DEV, --hook PROG, --max-tries N, --model M,\n"
 	"  --hw H, --read-back, --insecure-unsigned: as for `ringboot image install`\n\n"
