@@ -139,6 +139,11 @@ int rb_img_verify_sig(const uint8_t *raw, const uint8_t pub[RB_KEY_PUB_LEN]);
 int rb_img_check(const uint8_t *raw, size_t len, const struct rb_keyring *kr,
 		 struct rb_img_hdr *h, char *why, size_t whylen);
 
+/* Format a refusal into why (when given) and return err: the image and slot
+ * code's way of saying why it said no. */
+__attribute__((format(printf, 4, 5)))
+int rb_img_fail(int err, char *why, size_t whylen, const char *fmt, ...);
+
 /* Lower-case hex of len bytes into out (2*len+1 bytes). */
 void rb_hex(const uint8_t *in, size_t len, char *out);
 /* Parse exactly 2*len hex digits. Returns 0 or -EINVAL. */

@@ -46,8 +46,7 @@ static void put64(uint8_t *p, uint64_t v)
 	put32(p + 4, (uint32_t)(v >> 32));
 }
 
-__attribute__((format(printf, 4, 5)))
-static int fail(int err, char *why, size_t whylen, const char *fmt, ...)
+int rb_img_fail(int err, char *why, size_t whylen, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -91,18 +90,18 @@ static int get_str(const uint8_t *raw, size_t off, size_t len, char *out,
 	size_t n;
 
 	if (!nul)
-		return fail(-EBADMSG, why, whylen, "%s field is not NUL-terminated", what);
+		return rb_img_fail(-EBADMSG, why, whylen, "%s field is not NUL-terminated", what);
 	n = (size_t)(nul - f);
 	if (!all_zero(nul, len - n))
-		return fail(-EBADMSG, why, whylen, "%s field has bytes after its end", what);
+		return rb_img_fail(-EBADMSG, why, whylen, "%s field has bytes after its end", what);
 	memcpy(out, f, n);
 	out[n] = '\0';
 	if (!n && !may_be_empty)
-		return fail(-EBADMSG, why, whylen, "%s is empty", what);
+		return rb_img_fail(-EBADMSG, why, whylen, "%s is empty", what);
 	if (!rb_img_field_ok(out, allow_comma))
-		return fail(-EBADMSG, why, whylen, "%s holds a byte that is not printable ASCII", what);
+		return rb_img_fail(-EBADMSG, why, whylen, "%s holds a byte that is not printable ASCII", what);
 	if (allow_comma && n && (out[0] == ',' || out[n - 1] == ',' || strstr(out, ",,")))
-		return fail(-EBADMSG, why, whylen, "%s list has an empty entry", what);
+		return rb_img_fail(-EBADMSG, why, whylen, "%s list has an empty entry", what);
 	return 0;
 }
 
@@ -115,35 +114,35 @@ int rb_img_parse(const uint8_t *raw, size_t len, struct rb_img_hdr *h,
 
 	memset(h, 0, sizeof(*h));
 	if (len < RB_IMG_HDR_LEN)
-		return fail(-ENODATA, why, whylen,
+		return rb_img_fail(-ENODATA, why, whylen,
 			    "truncated header: %zu of %u bytes", len, RB_IMG_HDR_LEN);
 	if (memcmp(raw + RB_IMG_OFF_MAGIC, RB_IMG_MAGIC, RB_IMG_MAGIC_LEN))
-		return fail(-EBADMSG, why, whylen, "not a ringboot image (bad magic)");
+		return rb_img_fail(-EBADMSG, why, whylen, "not a ringboot image (bad magic)");
 	h->format = get16(raw + RB_IMG_OFF_FORMAT);
 	if (h->format != RB_IMG_FORMAT)
-		return fail(-EPROTO, why, whylen, "unsupported image format version %u (this agent reads %u)",
+		return rb_img_fail(-EPROTO, why, whylen, "unsupported image format version %u (this agent reads %u)",
 			    h->format, RB_IMG_FORMAT);
 	hdrlen = get16(raw + RB_IMG_OFF_HDRLEN);
 	if (hdrlen != RB_IMG_HDR_LEN)
-		return fail(-EBADMSG, why, whylen, "header length %u, expected %u", hdrlen, RB_IMG_HDR_LEN);
+		return rb_img_fail(-EBADMSG, why, whylen, "header length %u, expected %u", hdrlen, RB_IMG_HDR_LEN);
 	flags = get32(raw + RB_IMG_OFF_FLAGS);
 	if (flags)
-		return fail(-EBADMSG, why, whylen, "unknown flags 0x%08x", flags);
+		return rb_img_fail(-EBADMSG, why, whylen, "unknown flags 0x%08x", flags);
 	h->payload_off = get64(raw + RB_IMG_OFF_PAYLOAD_OFF);
 	h->payload_len = get64(raw + RB_IMG_OFF_PAYLOAD_LEN);
 	/* Format 1 puts the payload right after the header, on a 4 KiB boundary. */
 	if (h->payload_off != RB_IMG_HDR_LEN)
-		return fail(-EOVERFLOW, why, whylen, "payload offset %llu, expected %u",
+		return rb_img_fail(-EOVERFLOW, why, whylen, "payload offset %llu, expected %u",
 			    (unsigned long long)h->payload_off, RB_IMG_HDR_LEN);
 	if (h->payload_len == 0 || h->payload_len > RB_IMG_MAX_PAYLOAD)
-		return fail(-EOVERFLOW, why, whylen, "payload length %llu out of range (1..%llu)",
+		return rb_img_fail(-EOVERFLOW, why, whylen, "payload length %llu out of range (1..%llu)",
 			    (unsigned long long)h->payload_len,
 			    (unsigned long long)RB_IMG_MAX_PAYLOAD);
 	memcpy(h->digest, raw + RB_IMG_OFF_DIGEST, RB_IMG_DIGEST_LEN);
 	memcpy(h->keyid, raw + RB_IMG_OFF_KEYID, RB_IMG_KEYID_LEN);
 	if (!all_zero(raw + RB_IMG_OFF_RESERVED1, 8) ||
 	    !all_zero(raw + RB_IMG_OFF_RESERVED2, RB_IMG_OFF_SIG - RB_IMG_OFF_RESERVED2))
-		return fail(-EBADMSG, why, whylen, "reserved header bytes are not zero");
+		return rb_img_fail(-EBADMSG, why, whylen, "reserved header bytes are not zero");
 	err = get_str(raw, RB_IMG_OFF_NAME, RB_IMG_NAME_LEN, h->name, false, false,
 		      "image name", why, whylen);
 	if (!err)

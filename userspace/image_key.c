@@ -6,7 +6,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,18 +31,6 @@ static const uint8_t pkcs8_prefix[] = {
 #define PEM_PUB		"PUBLIC KEY"
 #define PEM_PRIV	"PRIVATE KEY"
 
-__attribute__((format(printf, 4, 5)))
-static int fail(int err, char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
 
 static int b64_value(char c)
 {
@@ -284,17 +271,17 @@ int rb_keyring_add_file(struct rb_keyring *kr, const char *path, char *why, size
 	int err;
 
 	if (kr->n >= RB_KEYRING_MAX)
-		return fail(-E2BIG, why, whylen, "more than %d trusted keys", RB_KEYRING_MAX);
+		return rb_img_fail(-E2BIG, why, whylen, "more than %d trusted keys", RB_KEYRING_MAX);
 	err = rb_read_file(path, 4096, &pem, &len);
 	if (err)
-		return fail(err, why, whylen, "cannot read key '%s': %s", path, strerror(-err));
+		return rb_img_fail(err, why, whylen, "cannot read key '%s': %s", path, strerror(-err));
 	k = &kr->key[kr->n];
 	err = rb_key_parse_pub_pem(pem, len, k->pub);
 	free(pem);
 	if (err)
-		return fail(err, why, whylen, "'%s' is not an Ed25519 public key in PEM form", path);
+		return rb_img_fail(err, why, whylen, "'%s' is not an Ed25519 public key in PEM form", path);
 	if (rb_key_id(k->pub, k->id))
-		return fail(-EIO, why, whylen, "cannot hash key '%s'", path);
+		return rb_img_fail(-EIO, why, whylen, "cannot hash key '%s'", path);
 	snprintf(k->file, sizeof(k->file), "%s", path);
 	kr->n++;
 	return 0;
@@ -315,7 +302,7 @@ int rb_keyring_load_dir(struct rb_keyring *kr, const char *dir, char *why, size_
 	kr->n = 0;
 	n = scandir(dir, &names, pub_filter, alphasort);
 	if (n < 0)
-		return fail(-errno, why, whylen, "cannot read key directory '%s': %s", dir,
+		return rb_img_fail(-errno, why, whylen, "cannot read key directory '%s': %s", dir,
 			    strerror(errno));
 	for (int i = 0; i < n; i++) {
 		char path[4096];
@@ -323,7 +310,7 @@ int rb_keyring_load_dir(struct rb_keyring *kr, const char *dir, char *why, size_
 		if (!err) {
 			if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name) >=
 			    sizeof(path))
-				err = fail(-ENAMETOOLONG, why, whylen, "key path too long");
+				err = rb_img_fail(-ENAMETOOLONG, why, whylen, "key path too long");
 			else
 				err = rb_keyring_add_file(kr, path, why, whylen);
 		}
@@ -331,7 +318,7 @@ int rb_keyring_load_dir(struct rb_keyring *kr, const char *dir, char *why, size_
 	}
 	free(names);
 	if (!err && !kr->n)
-		err = fail(-ENOKEY, why, whylen, "no *.pub key in '%s'", dir);
+		err = rb_img_fail(-ENOKEY, why, whylen, "no *.pub key in '%s'", dir);
 	return err;
 }
 
@@ -356,9 +343,9 @@ int rb_img_check(const uint8_t *raw, size_t len, const struct rb_keyring *kr,
 	rb_hex(h->keyid, RB_IMG_KEYID_LEN, idhex);
 	k = rb_keyring_find(kr, h->keyid);
 	if (!k)
-		return fail(-ENOKEY, why, whylen, "image signed by unknown key %s", idhex);
+		return rb_img_fail(-ENOKEY, why, whylen, "image signed by unknown key %s", idhex);
 	err = rb_img_verify_sig(raw, k->pub);
 	if (err)
-		return fail(err, why, whylen, "bad header signature (key %s)", idhex);
+		return rb_img_fail(err, why, whylen, "bad header signature (key %s)", idhex);
 	return 0;
 }

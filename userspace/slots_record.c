@@ -20,18 +20,6 @@
 
 #define REC_FORMAT 1
 
-__attribute__((format(printf, 4, 5)))
-static int fail(int err, char *why, size_t whylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (why && whylen) {
-		va_start(ap, fmt);
-		vsnprintf(why, whylen, fmt, ap);
-		va_end(ap);
-	}
-	return err;
-}
 
 static const char *const state_names[] = {
 	[RB_SLOT_EMPTY] = "empty",
@@ -173,14 +161,14 @@ static int check_consistent(const struct rb_slots_rec *rec, char *why, size_t wh
 		const struct rb_slot_info *si = &rec->slot[i];
 
 		if (si->state == RB_SLOT_GOOD && (!si->name[0] || !si->size))
-			return fail(-EBADMSG, why, whylen, "slot %c is good but has no image",
+			return rb_img_fail(-EBADMSG, why, whylen, "slot %c is good but has no image",
 				    rb_slot_letter(i));
 	}
 	if (rec->active >= 0 && rec->slot[rec->active].state != RB_SLOT_GOOD)
-		return fail(-EBADMSG, why, whylen, "active slot %c is not good",
+		return rb_img_fail(-EBADMSG, why, whylen, "active slot %c is not good",
 			    rb_slot_letter(rec->active));
 	if (rec->active < 0 && (rec->pending || rec->tries))
-		return fail(-EBADMSG, why, whylen, "pending image without an active slot");
+		return rb_img_fail(-EBADMSG, why, whylen, "pending image without an active slot");
 	return 0;
 }
 
@@ -195,7 +183,7 @@ int rb_slots_rec_parse(const char *buf, size_t len, struct rb_slots_rec *rec,
 	memset(rec, 0, sizeof(*rec));
 	rec->active = -1;
 	if (len > RB_SLOTS_RECORD_MAX)
-		return fail(-EFBIG, why, whylen, "record larger than %d bytes", RB_SLOTS_RECORD_MAX);
+		return rb_img_fail(-EFBIG, why, whylen, "record larger than %d bytes", RB_SLOTS_RECORD_MAX);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		char line[512], *val;
@@ -204,17 +192,17 @@ int rb_slots_rec_parse(const char *buf, size_t len, struct rb_slots_rec *rec,
 
 		lineno++;
 		if (!nl)
-			return fail(-EBADMSG, why, whylen, "line %d: not terminated", lineno);
+			return rb_img_fail(-EBADMSG, why, whylen, "line %d: not terminated", lineno);
 		n = (size_t)(nl - p);
 		if (n >= sizeof(line))
-			return fail(-EBADMSG, why, whylen, "line %d: too long", lineno);
+			return rb_img_fail(-EBADMSG, why, whylen, "line %d: too long", lineno);
 		memcpy(line, p, n);
 		line[n] = '\0';
 		if (memchr(line, '\0', n))
-			return fail(-EBADMSG, why, whylen, "line %d: NUL byte", lineno);
+			return rb_img_fail(-EBADMSG, why, whylen, "line %d: NUL byte", lineno);
 		if (!strncmp(line, "check ", 6)) {
 			if (rb_unhex(line + 6, want, sizeof(want)) || nl + 1 != end)
-				return fail(-EBADMSG, why, whylen, "line %d: bad check line", lineno);
+				return rb_img_fail(-EBADMSG, why, whylen, "line %d: bad check line", lineno);
 			check = p;
 			break;
 		}
@@ -223,24 +211,24 @@ int rb_slots_rec_parse(const char *buf, size_t len, struct rb_slots_rec *rec,
 			continue;
 		val = strchr(line, ' ');
 		if (!val)
-			return fail(-EBADMSG, why, whylen, "line %d: no value", lineno);
+			return rb_img_fail(-EBADMSG, why, whylen, "line %d: no value", lineno);
 		*val++ = '\0';
 		err = parse_line(rec, line, val, seen);
 		if (err == -EEXIST)
-			return fail(-EBADMSG, why, whylen, "line %d: '%s' given twice", lineno, line);
+			return rb_img_fail(-EBADMSG, why, whylen, "line %d: '%s' given twice", lineno, line);
 		if (err == -EPROTO)
-			return fail(-EPROTO, why, whylen, "unsupported record format '%s'", val);
+			return rb_img_fail(-EPROTO, why, whylen, "unsupported record format '%s'", val);
 		if (err)
-			return fail(-EBADMSG, why, whylen, "line %d: bad value for '%s'", lineno, line);
+			return rb_img_fail(-EBADMSG, why, whylen, "line %d: bad value for '%s'", lineno, line);
 	}
 	if (!check)
-		return fail(-EBADMSG, why, whylen, "record has no check line (truncated?)");
+		return rb_img_fail(-EBADMSG, why, whylen, "record has no check line (truncated?)");
 	if (wc_Sha256Hash((const uint8_t *)buf, (uint32_t)(check - buf), got))
 		return -EIO;
 	if (memcmp(want, got, sizeof(got)))
-		return fail(-EBADMSG, why, whylen, "record checksum mismatch");
+		return rb_img_fail(-EBADMSG, why, whylen, "record checksum mismatch");
 	if (seen[0] != 31 || !(seen[1] & 1) || !(seen[2] & 1))
-		return fail(-EBADMSG, why, whylen, "record lacks a required entry");
+		return rb_img_fail(-EBADMSG, why, whylen, "record lacks a required entry");
 	return check_consistent(rec, why, whylen);
 }
 

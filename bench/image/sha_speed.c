@@ -14,7 +14,7 @@
 int main(int argc, char **argv)
 {
 	size_t mib = argc > 1 ? strtoul(argv[1], NULL, 10) : 64;
-	int rounds = argc > 2 ? atoi(argv[2]) : 3;
+	int rounds = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 3;
 	size_t len = mib << 20, chunk = 64 << 10;
 	unsigned char *buf = malloc(len), out[32];
 	double best = 0;
