@@ -21,6 +21,7 @@
 #include "dhcp_run.h"
 #include "json.h"
 #include "log.h"
+#include "numparse.h"
 #include "resolve.h"
 #include "ringboot.h"
 #include "sson.h"
@@ -78,11 +79,7 @@ struct dhcp_args {
 
 static int num_arg(const char *s, long lo, long hi, long *out)
 {
-	char *end;
-
-	errno = 0;
-	*out = strtol(s, &end, 10);
-	if (errno || end == s || *end || *out < lo || *out > hi) {
+	if (rb_parse_long(s, lo, hi, out)) {
 		rb_err("dhcp: bad number '%s' (expected %ld..%ld)", s, lo, hi);
 		return -EINVAL;
 	}

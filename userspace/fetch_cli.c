@@ -16,6 +16,7 @@
 #include "http.h"
 #include "json.h"
 #include "log.h"
+#include "numparse.h"
 #include "ringboot.h"
 #include "sink_file.h"
 #include "tftp_proto.h"
@@ -57,31 +58,6 @@ static void usage(FILE *out)
 		RB_TFTP_BLKSIZE_MIN, RB_TFTP_BLKSIZE_MAX, RB_TFTP_WINDOW_MAX,
 		RB_TFTP_WINDOW_DEFAULT, RB_TFTP_TIMEOUT_MAX);
 	rb_http_cli_usage(out);
-}
-
-static int parse_uint(const char *s, unsigned long long min, unsigned long long max,
-		      unsigned long long *v)
-{
-	char *end;
-
-	if (!s || !*s || *s == '-')
-		return -EINVAL;
-	errno = 0;
-	*v = strtoull(s, &end, 10);
-	if (errno || *end || *v < min || *v > max)
-		return -EINVAL;
-	return 0;
-}
-
-static int parse_secs(const char *s, double *v)
-{
-	char *end;
-
-	errno = 0;
-	*v = strtod(s, &end);
-	if (errno || end == s || *end || !(*v > 0) || *v > 86400)
-		return -EINVAL;
-	return 0;
 }
 
 static void human(char *buf, size_t len, double v)
@@ -231,27 +207,27 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct fetch_jo
 			rb_common_opt(ctx, RB_OPT_VERBOSE, NULL);
 			break;
 		case OPT_BLKSIZE:
-			if (parse_uint(optarg, RB_TFTP_BLKSIZE_MIN, RB_TFTP_BLKSIZE_MAX, &v))
+			if (rb_parse_ullong(optarg, RB_TFTP_BLKSIZE_MIN, RB_TFTP_BLKSIZE_MAX, &v))
 				goto bad;
 			o->blksize = (unsigned int)v;
 			break;
 		case OPT_WINDOW:
-			if (parse_uint(optarg, RB_TFTP_WINDOW_MIN, RB_TFTP_WINDOW_MAX, &v))
+			if (rb_parse_ullong(optarg, RB_TFTP_WINDOW_MIN, RB_TFTP_WINDOW_MAX, &v))
 				goto bad;
 			o->windowsize = (unsigned int)v;
 			break;
 		case OPT_TIMEOUT:
-			if (parse_uint(optarg, RB_TFTP_TIMEOUT_MIN, RB_TFTP_TIMEOUT_MAX, &v))
+			if (rb_parse_ullong(optarg, RB_TFTP_TIMEOUT_MIN, RB_TFTP_TIMEOUT_MAX, &v))
 				goto bad;
 			o->timeout = (unsigned int)v;
 			break;
 		case OPT_RETRIES:
-			if (parse_uint(optarg, 1, 1000, &v))
+			if (rb_parse_ullong(optarg, 1, 1000, &v))
 				goto bad;
 			o->retries = (unsigned int)v;
 			break;
 		case OPT_DEADLINE:
-			if (parse_secs(optarg, &o->deadline))
+			if (rb_parse_seconds(optarg, 86400, &o->deadline))
 				goto bad;
 			break;
 		case OPT_NOOPT:
@@ -268,7 +244,7 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct fetch_jo
 				goto bad;
 			break;
 		case OPT_MAXSIZE:
-			if (parse_uint(optarg, 0, UINT64_MAX - 1, &v))
+			if (rb_parse_ullong(optarg, 0, UINT64_MAX - 1, &v))
 				goto bad;
 			*max_size = v;
 			break;
