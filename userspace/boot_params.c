@@ -50,17 +50,10 @@ static int boot_dhcp(struct rb_boot *b)
 	struct rb_dhcp_link *links, *active = NULL;
 	int ph = rb_report_begin(&b->rep, "dhcp"), err;
 
-	memset(&r, 0, sizeof(r));
-	r.state_dir = b->ctx->state_dir;
-	rb_dhcp_config_defaults(&r.cfg);
-	snprintf(r.cfg.vendor_class, sizeof(r.cfg.vendor_class), "ccp.avaya.com");
+	rb_dhcp_run_init(&r, b->ctx->state_dir);
 	r.configure = b->o->configure;
-	r.follow_vlan = true;
-	r.use_stored = true;
 	r.arp_ms = b->o->arp_ms;
-	r.sigfd = -1;
 	r.params = b->params;
-	r.t0_ns = rb_now_ns();
 	links = calloc(2, sizeof(*links));
 	if (!links) {
 		err = -ENOMEM;

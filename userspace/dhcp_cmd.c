@@ -27,7 +27,6 @@
 #include "sson.h"
 #include "verbs_decl.h"
 
-#define DEFAULT_VENDOR_CLASS "ccp.avaya.com"	/* what Avaya 96xx phones send (option 60) */
 
 static const char usage_text[] =
 	"Usage: ringboot dhcp [--iface IF] [--no-configure] [--daemon] [--json] [options]\n"
@@ -43,7 +42,7 @@ static const char usage_text[] =
 	"  --no-init-reboot      ignore the stored lease (start with DISCOVER)\n"
 	"  --no-rapid-commit     do not offer Rapid Commit (RFC 4039)\n"
 	"  --no-vlan             do not act on L2Q/L2QVLAN (voice VLAN)\n"
-	"  --vendor-class STR    option 60 (default " DEFAULT_VENDOR_CLASS ")\n"
+	"  --vendor-class STR    option 60 (default " RB_DHCP_VENDOR_CLASS_DEFAULT ")\n"
 	"  --hostname NAME       option 12 (default: none)\n"
 	"  --first-interval MS   first retransmission interval (default 500)\n"
 	"  --timeout S           give up acquiring after S seconds (default 30)\n"
@@ -457,23 +456,6 @@ static int do_release(struct rb_dhcp_run *r, struct rb_dhcp_link *l)
 	return RB_EXIT_OK;
 }
 
-static void run_init(struct rb_ctx *ctx, struct rb_dhcp_run *r)
-{
-	struct timespec ts;
-
-	memset(r, 0, sizeof(*r));
-	r->state_dir = ctx->state_dir;
-	rb_dhcp_config_defaults(&r->cfg);
-	memcpy(r->cfg.vendor_class, DEFAULT_VENDOR_CLASS, sizeof(DEFAULT_VENDOR_CLASS));
-	r->configure = true;
-	r->follow_vlan = true;
-	r->use_stored = true;
-	r->arp_ms = RB_DHCP_ARP_MS_DEFAULT;
-	r->sigfd = -1;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	r->t0_ns = (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 static int exchange(struct rb_ctx *ctx, struct rb_dhcp_run *r, struct dhcp_args *a,
 		    const char *iface)
 {
@@ -526,7 +508,7 @@ int cmd_dhcp(struct rb_ctx *ctx, int argc, char **argv)
 	char path[4096];
 	int ret = RB_EXIT_FAIL, err;
 
-	run_init(ctx, &r);
+	rb_dhcp_run_init(&r, ctx->state_dir);
 	err = parse_args(ctx, argc, argv, &a, &r);
 	if (err)
 		return err > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;

@@ -433,3 +433,18 @@ int rb_dhcp_vlan(struct rb_dhcp_run *r, struct rb_dhcp_link *l, struct rb_dhcp_l
 	r->vlan_fell_back = true;
 	return lease_params(r, &l->c->lease);
 }
+
+void rb_dhcp_run_init(struct rb_dhcp_run *r, const char *state_dir)
+{
+	memset(r, 0, sizeof(*r));
+	r->state_dir = state_dir;
+	rb_dhcp_config_defaults(&r->cfg);
+	memcpy(r->cfg.vendor_class, RB_DHCP_VENDOR_CLASS_DEFAULT,
+	       sizeof(RB_DHCP_VENDOR_CLASS_DEFAULT));
+	r->configure = true;
+	r->follow_vlan = true;
+	r->use_stored = true;
+	r->arp_ms = RB_DHCP_ARP_MS_DEFAULT;
+	r->sigfd = -1;
+	r->t0_ns = mono_ns();
+}

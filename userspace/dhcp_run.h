@@ -22,6 +22,7 @@
  * of the address answers within milliseconds, and boot time counts.
  */
 #define RB_DHCP_ARP_MS_DEFAULT 100
+#define RB_DHCP_VENDOR_CLASS_DEFAULT "ccp.avaya.com"	/* what Avaya 96xx phones send (option 60) */
 
 struct rb_dhcp_link {
 	char name[IF_NAMESIZE];
@@ -49,6 +50,13 @@ struct rb_dhcp_run {
 	uint16_t vlan_tried;		/* the VLAN hop that was tried, 0: none */
 	bool vlan_fell_back;		/* no lease on it within VLANTEST */
 };
+
+/*
+ * The defaults shared by `ringboot dhcp` and `ringboot boot`: configure the
+ * interface, follow the voice VLAN, INIT-REBOOT from a stored lease, ARP
+ * check, Avaya's vendor class; no signal fd.
+ */
+void rb_dhcp_run_init(struct rb_dhcp_run *r, const char *state_dir);
 
 int rb_dhcp_link_open(struct rb_dhcp_run *r, struct rb_dhcp_link *l, const char *name);
 void rb_dhcp_link_close(struct rb_dhcp_run *r, struct rb_dhcp_link *l);
