@@ -17,23 +17,22 @@
 #include "ringboot.h"
 #include "sson.h"
 
-/* The MAC of iface as 12 lower-case hex digits (sysfs), or -errno. */
+/* The MAC of iface as 12 lower-case hex digits, from rtnetlink; or -errno. */
 static int iface_mac(const char *iface, char out[13])
 {
-	char path[256], *buf = NULL;
-	size_t len;
+	struct rb_netcfg nc;
+	uint8_t mac[6];
 	int err;
 
-	if (!iface || strchr(iface, '/'))
+	if (!iface)
 		return -EINVAL;
-	snprintf(path, sizeof(path), "/sys/class/net/%s/address", iface);
-	err = rb_read_file(path, 8192, &buf, &len);	/* sysfs files claim 4096 bytes */
+	err = rb_netcfg_open(&nc);
 	if (err)
 		return err;
-	while (len && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-		buf[--len] = '\0';
-	err = rb_config_norm_mac(buf, out);
-	free(buf);
+	err = rb_netcfg_link(&nc, iface, NULL, mac, NULL);
+	rb_netcfg_close(&nc);
+	if (!err)
+		rb_hex(mac, sizeof(mac), out);
 	return err;
 }
 

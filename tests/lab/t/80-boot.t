@@ -153,6 +153,15 @@ boot --sson "$sson"
 is "$rc/$(phase_status settings)" "0/failed" "a missing settings file: the boot still succeeds"
 mv "$LAB_WWW/46xxsettings.txt.off" "$LAB_WWW/46xxsettings.txt"
 
+# --- without MACADDR in the configuration, the interface's own MAC names the per-MAC file
+mac=$(lab_phone cat "/sys/class/net/$LAB_PHONE_IF/address" | tr -d ':')
+printf 'SET PERMAC "from the interface MAC"\n' > "$LAB_WWW/$mac.txt"
+chmod 644 "$LAB_WWW/$mac.txt"
+sed -i '/^SET MACADDR /d' "$conf"
+printf 'SET INTERFACE %s\n' "$LAB_PHONE_IF" >> "$conf"
+boot --sson "$sson"
+is "$rc/$(field files.2)" "0/$mac.txt" "no MACADDR configured: \$MACADDR is the interface's MAC"
+
 # --- DHCP: option 242 from the real dnsmasq names the servers
 lab_dnsmasq --opt242 "HTTPSRVR=$LAB_SRV_IP4,TFTPSRVR=$LAB_SRV_IP4" || bail "dnsmasq"
 lab_phone ip addr flush dev "$LAB_PHONE_IF"
