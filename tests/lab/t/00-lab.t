@@ -55,12 +55,13 @@ cat > "$LAB_DIR/udhcpc.sh" <<'SH'
 exit 0
 SH
 chmod 755 "$LAB_DIR/udhcpc.sh"
-LEASE_OUT=$LAB_DIR/lease lab_phone busybox udhcpc -f -q -n -t 5 -T 1 -i "$LAB_PHONE_IF" \
+LEASE_OUT=$LAB_DIR/lease lab_phone busybox udhcpc -f -q -n -t 10 -T 1 -i "$LAB_PHONE_IF" \
 	-s "$LAB_DIR/udhcpc.sh" -O 242 >/dev/null 2>&1
 lease=$(cat "$LAB_DIR/lease" 2>/dev/null)
 case $lease in
 *"ip=192.0.2.1"[0-9][0-9]*) pass "dnsmasq hands out a lease in the lab range" ;;
-*) fail "dnsmasq hands out a lease in the lab range"; diag "udhcpc saw: $lease" ;;
+*) fail "dnsmasq hands out a lease in the lab range"; diag "udhcpc saw: $lease"
+   diag "$(tail -n 20 "$LAB_DIR/dnsmasq.log" 2>/dev/null)" ;;
 esac
 # udhcpc hands unknown options over in hex.
 hex=${lease##*opt242=}
