@@ -142,8 +142,13 @@ if [ -n "$before" ]; then
 		[ "$now" -le $((before - 2)) ] && { freed=1; break; }
 		sleep 0.2
 	done
-	[ $freed -eq 1 ] && pass "both lab namespaces freed after the sessions ($before -> $now)" ||
+	if [ $freed -eq 1 ]; then
+		pass "both lab namespaces freed after the sessions ($before -> $now)"
+	else
 		fail "both lab namespaces freed after the sessions ($before -> $now)"
+		# Held by a process (listed here) or by a kernel reference (not listed).
+		diag "$(lsns -t net 2>&1)"
+	fi
 else
 	fail "net_namespace slab counter readable"
 fi
