@@ -70,6 +70,14 @@ int rb_fp_abort(struct rb_fp *fp);
 int rb_fp_get(struct rb_fp *fp, struct rb_fp_stats *st);
 int rb_fp_kick(struct rb_fp *fp);
 
+/*
+ * The two readers of what the kernel sends back, exposed for the fuzz target:
+ * the extended ACK text of an NLMSG_ERROR message (-ENOENT when it has none)
+ * and the counters of a GET reply; -EBADMSG on a malformed message of len bytes.
+ */
+int rb_fp_parse_extack(const void *buf, size_t len, char *out, size_t outsz);
+int rb_fp_parse_stats(const void *buf, size_t len, struct rb_fp_stats *st);
+
 /* The shared indices, with the ordering the UAPI header documents. */
 static inline uint32_t rb_fp_flags(const struct rb_fp *fp)
 {

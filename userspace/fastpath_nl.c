@@ -12,6 +12,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/genl.h>
@@ -31,37 +32,52 @@ struct rb_fp_req {
 	struct rb_fp_stats *st;
 };
 
-/* Copy the extended ACK message (NLMSGERR_ATTR_MSG) out of an error. */
-static void rb_fp_extack(struct rb_fp *fp, const struct nlmsghdr *nlh,
-			 const struct nlmsgerr *e)
+/*
+ * The extended ACK message (NLMSGERR_ATTR_MSG, RFC 3549 TLVs after struct
+ * nlmsgerr, see linux/netlink.h) of an NLMSG_ERROR message of len bytes.
+ * Every length comes from the peer, so each is checked against len.
+ */
+int rb_fp_parse_extack(const void *buf, size_t len, char *out, size_t outsz)
 {
-	size_t off = sizeof(*e) - sizeof(e->msg);
+	const struct nlmsghdr *nlh = buf;
+	const struct nlmsgerr *e;
 	const struct nlattr *a;
+	size_t off = sizeof(*e) - sizeof(e->msg);
 	size_t left;
 
+	if (outsz)
+		out[0] = '\0';
+	if (len < NLMSG_HDRLEN + sizeof(*e) || nlh->nlmsg_len < NLMSG_HDRLEN + sizeof(*e) ||
+	    nlh->nlmsg_len > len || nlh->nlmsg_type != NLMSG_ERROR)
+		return -EBADMSG;
 	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
-		return;
+		return -ENOENT;
+	e = (const struct nlmsgerr *)((const char *)buf + NLMSG_HDRLEN);
+	/* Without NLM_F_CAPPED the whole request follows the error code. */
 	off += (nlh->nlmsg_flags & NLM_F_CAPPED) ? sizeof(e->msg) : e->msg.nlmsg_len;
 	off = NLMSG_ALIGN(off);
-	if (nlh->nlmsg_len < NLMSG_HDRLEN + off)
-		return;
+	if (off < sizeof(*e) || nlh->nlmsg_len - NLMSG_HDRLEN < off)
+		return -EBADMSG;
 	left = nlh->nlmsg_len - NLMSG_HDRLEN - off;
 	a = (const struct nlattr *)((const char *)e + off);
 	while (left >= sizeof(*a) && a->nla_len >= sizeof(*a) && a->nla_len <= left) {
 		if ((a->nla_type & NLA_TYPE_MASK) == NLMSGERR_ATTR_MSG) {
-			size_t n = a->nla_len - sizeof(*a);
+			size_t n = strnlen((const char *)a + sizeof(*a), a->nla_len - sizeof(*a));
 
-			if (n >= sizeof(fp->err))
-				n = sizeof(fp->err) - 1;
-			memcpy(fp->err, (const char *)a + sizeof(*a), n);
-			fp->err[n] = '\0';
-			return;
+			if (!outsz)
+				return 0;
+			if (n >= outsz)
+				n = outsz - 1;
+			memcpy(out, (const char *)a + sizeof(*a), n);
+			out[n] = '\0';
+			return 0;
 		}
 		if ((size_t)NLA_ALIGN(a->nla_len) >= left)
 			break;
 		left -= NLA_ALIGN(a->nla_len);
 		a = (const struct nlattr *)((const char *)a + NLA_ALIGN(a->nla_len));
 	}
+	return -ENOENT;
 }
 
 static int rb_fp_err_cb(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
@@ -71,8 +87,9 @@ static int rb_fp_err_cb(struct sockaddr_nl *who, struct nlmsgerr *e, void *arg)
 
 	r->err = e->error;
 	r->done = true;
+	/* libnl checked that the message holds a whole struct nlmsgerr. */
 	if (e->error)
-		rb_fp_extack(r->fp, nlh, e);
+		rb_fp_parse_extack(nlh, nlh->nlmsg_len, r->fp->err, sizeof(r->fp->err));
 	return NL_STOP;
 }
 
@@ -84,11 +101,13 @@ static int rb_fp_ack_cb(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
-static int rb_fp_valid_cb(struct nl_msg *msg, void *arg)
+/*
+ * A GET reply (genl header, then attributes) of len bytes into *st. The
+ * policy makes libnl refuse attributes shorter than their type, so no read
+ * goes past one.
+ */
+int rb_fp_parse_stats(const void *buf, size_t len, struct rb_fp_stats *st)
 {
-	struct nlattr *tb[RINGBOOT_A_MAX + 1];
-	struct rb_fp_req *r = arg;
-	struct rb_fp_stats *st = r->st;
 	static const struct { int attr; size_t off; } u64s[] = {
 #define F(a, f) { RINGBOOT_A_##a, offsetof(struct rb_fp_stats, f) }
 		F(BYTES, bytes), F(BLOCKS, blocks), F(DUPLICATES, duplicates),
@@ -99,17 +118,39 @@ static int rb_fp_valid_cb(struct nl_msg *msg, void *arg)
 		F(TURNAROUND_SUM_NS, ta_sum_ns), F(TURNAROUND_COUNT, ta_count),
 #undef F
 	};
+	struct nla_policy pol[RINGBOOT_A_MAX + 1];
+	struct nlattr *tb[RINGBOOT_A_MAX + 1];
+	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	size_t i;
 
-	if (!st || genlmsg_parse(nlmsg_hdr(msg), 0, tb, RINGBOOT_A_MAX, NULL) < 0)
-		return NL_SKIP;
+	if (len < NLMSG_HDRLEN + GENL_HDRLEN || nlh->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN ||
+	    nlh->nlmsg_len > len)
+		return -EBADMSG;
+	memset(pol, 0, sizeof(pol));
+	pol[RINGBOOT_A_STATE].type = NLA_U32;
+	pol[RINGBOOT_A_STATUS].type = NLA_U32;
+	for (i = 0; i < sizeof(u64s) / sizeof(u64s[0]); i++)
+		pol[u64s[i].attr].type = NLA_U64;
+	if (genlmsg_parse(nlh, 0, tb, RINGBOOT_A_MAX, pol) < 0)
+		return -EBADMSG;
+	memset(st, 0, sizeof(*st));
 	if (tb[RINGBOOT_A_STATE])
 		st->state = nla_get_u32(tb[RINGBOOT_A_STATE]);
 	if (tb[RINGBOOT_A_STATUS])
 		st->status = (int32_t)nla_get_u32(tb[RINGBOOT_A_STATUS]);
 	for (i = 0; i < sizeof(u64s) / sizeof(u64s[0]); i++)
 		if (tb[u64s[i].attr])
-			*(uint64_t *)((char *)st + u64s[i].off) = nla_get_u64(tb[u64s[i].attr]);
+			memcpy((char *)st + u64s[i].off, nla_data(tb[u64s[i].attr]), sizeof(uint64_t));
+	return 0;
+}
+
+static int rb_fp_valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct rb_fp_req *r = arg;
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+
+	if (!r->st || rb_fp_parse_stats(nlh, nlh->nlmsg_len, r->st) < 0)
+		return NL_SKIP;
 	return NL_OK;
 }
 
