@@ -51,4 +51,5 @@ module_init(ringboot_mod_init);
 module_exit(ringboot_mod_exit);
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("ringboot: kernel TFTP fast path for boot-time provisioning");
+MODULE_VERSION(RINGBOOT_MODULE_VERSION);
 MODULE_ALIAS_GENL_FAMILY(RINGBOOT_GENL_NAME);

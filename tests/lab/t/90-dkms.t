@@ -12,7 +12,7 @@ top=$RINGBOOT_TOP
 ver=$(cat "$top/VERSION")
 arch=$(uname -m)
 
-plan 12
+plan 13
 
 [ "$(id -u)" -eq 0 ] || bail "90-dkms.t needs root (the lab suite runs as root)"
 command -v dkms > /dev/null || bail "dkms is not installed (make deps)"
@@ -54,6 +54,7 @@ vm=$(modinfo -F vermagic "$ko" 2>&1)
 case $vm in "$kver "*) pass "its vermagic is $kver's" ;;
 *) fail "its vermagic is $kver's"; diag "vermagic: $vm" ;; esac
 is "$(modinfo -F name "$ko" 2>&1)" "ringboot" "modinfo names it ringboot"
+is "$(modinfo -F version "$ko" 2>&1)" "$ver" "modinfo gives the release it was built from"
 warn=$(grep -E 'warning:|error:' "$tmp/dkms/ringboot/$ver/$kver/$arch/log/make.log" 2>&1)
 is "$warn" "" "the DKMS build log has no compiler warning"
 
