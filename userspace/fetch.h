@@ -75,7 +75,7 @@ struct rb_fetch_opts {
 	double first_byte_timeout;	/* request sent .. whole response head; 0: 30 */
 	double idle_timeout;	/* window with too little progress (stall); 0: 10 */
 	double retry_after_max;	/* longest Retry-After honoured, seconds; 0: 30 */
-	unsigned int http_retries;	/* reconnects to resume a broken body; 0: 5 */
+	unsigned int http_retries;	/* resumes of a broken/stalled body; 0: 5 */
 	const char *tls_server_id;	/* TLSSRVRID: identity the certificate must name */
 	int tls_prefer;		/* enum rb_tls_prefer: 0 ChaCha20 first, 1 AES-GCM first */
 	const char *model;	/* User-Agent: phone model; NULL: "unknown" */

@@ -4,7 +4,7 @@
  *
  *   CONNECT -> [TLS handshake] -> SEND request -> RECV head -> RECV body -> done
  *       ^                                                   |
- *       +-- redirect, 503 + Retry-After, broken body (Range) +
+ *       +-- redirect, 503 + Retry-After, broken or stalled body (Range) +
  *
  * One I/O operation is in flight per transfer at a time (connect, send or
  * receive on the connection's op) plus one timer (connect, first byte, stall
@@ -84,10 +84,10 @@ void rb_http_wait_retry(struct rb_http_xfer *x, double seconds)
 }
 
 /*
- * The connection broke. Before any byte of a response on a reused
- * connection: the server had closed it while idle, so retry at once on a
- * fresh one. Mid-body: resume with Range after a short backoff (RFC 9110
- * §14.2), bounded by http_retries.
+ * The connection broke (or stalled mid-body, see rb_http_conn_event). Before
+ * any byte of a response on a reused connection: the server had closed it
+ * while idle, so retry at once on a fresh one. Mid-body: resume with Range
+ * after a short backoff (RFC 9110 §14.2), bounded by http_retries.
  */
 static void connection_broke(struct rb_http_xfer *x, int err, const char *what)
 {
@@ -189,6 +189,18 @@ void rb_http_conn_event(struct rb_http_conn *c, int ev, int err)
 
 		x->timer_err = 0;
 		x->info.keep_alive = false;
+		/*
+		 * A body that stopped arriving on an open connection is, to a
+		 * handset on a flaky link, a drop the peer did not report: close
+		 * it and resume with Range (RFC 9110 §14.2) within the same
+		 * http_retries budget. A trickle is still cut off after them.
+		 * Timeouts before the body fail here: the boot has its own
+		 * retries and server fallback for those.
+		 */
+		if (x->st == XS_BODY) {
+			connection_broke(x, terr, timeout_what(x));
+			return;
+		}
 		rb_http_xfer_fail(x, terr, "%s", timeout_what(x));
 		return;
 	}

@@ -99,7 +99,8 @@ void rb_http_cli_usage(FILE *out)
 	      "      --idle-timeout S  a window with under 512 bytes of progress is a stall\n"
 	      "                        (default 10)\n"
 	      "      --retry-after-max S  longest 503 Retry-After waited for (default 30)\n"
-	      "      --http-retries N  reconnects to resume a broken download (default 5)\n"
+	      "      --http-retries N  reconnects to resume a broken or stalled download\n"
+	      "                        (default 5)\n"
 	      "      --model NAME, --mac AA:BB:CC:DD:EE:FF  User-Agent details\n"
 	      "                        (default: unknown; the MAC of the interface used)\n",
 	      out);

@@ -15,7 +15,9 @@ The first path component picks the fault; the rest names a file under ROOT:
     /clbig/F        Content-Length larger than 2^64
     /clconflict/F   two different Content-Length values
     /longbody/F     the body of F followed by garbage past Content-Length
-    /stall/F        the head, half the body, then silence
+    /stall/F        the head, half the body, then silence (every time)
+    /stallonce/F    first request: half of F, then silence on the open
+                    connection; Range (and If-Range) honoured after
     /trickle/F      the head, then one byte every 0.2 s
     /headstall/F    part of the head, then silence
     /retry/F        503 + Retry-After: 1 on the first request, then F
@@ -29,7 +31,8 @@ The first path component picks the fault; the rest names a file under ROOT:
 PORT + 1 never completes a TCP handshake: its listen queue is kept full, so
 the kernel drops incoming SYNs (a connect timeout without a firewall).
 
-Every request is logged to stdout as "METHOD PATH RANGE" for the tests.
+Every request is logged to stdout as "METHOD PATH RANGE IF-RANGE" for the
+tests ("-" for a header that is absent).
 """
 import os
 import socket
@@ -78,7 +81,8 @@ class Handler(socketserver.BaseRequestHandler):
                 k, _, v = l.partition(":")
                 headers[k.strip().lower()] = v.strip()
             rng = headers.get("range", "-")
-            print("%s %s %s" % (method, target, rng), flush=True)
+            ifr = headers.get("if-range", "-")
+            print("%s %s %s %s" % (method, target, rng, ifr), flush=True)
             parts = target.split("/", 2)
             if len(parts) < 3:
                 self.send(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n")
@@ -90,10 +94,21 @@ class Handler(socketserver.BaseRequestHandler):
             except OSError:
                 self.send(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")
                 continue
-            if not self.fault(mode, target, body, rng):
+            if not self.fault(mode, target, body, rng, ifr):
                 return
 
-    def fault(self, mode, target, body, rng):
+    def ranged(self, body, rng, ifr):
+        """206 for "Range: bytes=N-" when If-Range (if any) still matches, else 200."""
+        if rng.startswith("bytes=") and rng.endswith("-") and ifr in ("-", '"v1"'):
+            start = int(rng[6:-1])
+            part = body[start:]
+            self.send(("HTTP/1.1 206 Partial Content\r\nContent-Length: %d\r\n"
+                       "Content-Range: bytes %d-%d/%d\r\nETag: \"v1\"\r\n\r\n"
+                       % (len(part), start, len(body) - 1, len(body))).encode() + part)
+            return
+        self.send(self.ok_head(len(body)) + body)
+
+    def fault(self, mode, target, body, rng, ifr):
         """Answer one request; False closes the connection."""
         half = len(body) // 2
         if mode == "upstream":
@@ -153,14 +168,17 @@ class Handler(socketserver.BaseRequestHandler):
             if first_time(target):
                 self.send(self.ok_head(len(body)) + body[:half])
                 return False
-            if mode == "cut" and rng.startswith("bytes=") and rng.endswith("-"):
-                start = int(rng[6:-1])
-                part = body[start:]
-                self.send(("HTTP/1.1 206 Partial Content\r\nContent-Length: %d\r\n"
-                           "Content-Range: bytes %d-%d/%d\r\nETag: \"v1\"\r\n\r\n"
-                           % (len(part), start, len(body) - 1, len(body))).encode() + part)
+            if mode == "cut":
+                self.ranged(body, rng, ifr)
                 return True
             self.send(self.ok_head(len(body)) + body)
+            return True
+        if mode == "stallonce":
+            if first_time(target):
+                self.send(self.ok_head(len(body)) + body[:half])
+                time.sleep(60)
+                return False
+            self.ranged(body, rng, ifr)
             return True
         if mode == "closeafter":
             self.send(self.ok_head(len(body)) + body)

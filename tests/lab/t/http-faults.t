@@ -3,13 +3,13 @@
 # What nginx will not do, from tests/lab/http_faulty.py: oversized heads, bad
 # and overflowing chunk sizes, overflowing or conflicting Content-Length, a
 # body longer than Content-Length, stalls and trickles (slowloris), 503 with
-# Retry-After, a body cut mid-way (resumed with Range, or restarted when the
-# server answers 200). Also chunked responses from real nginx in front of the
+# Retry-After, a body cut or stalled mid-way (resumed with Range, or restarted
+# when the server answers 200). Also chunked responses from real nginx in front of the
 # faulty server's close-delimited "upstream" mode.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 
-plan 60
+plan 66
 
 FPORT=8080
 LAB_NGINX_EXTRA="
@@ -68,9 +68,12 @@ ok "a body longer than Content-Length: the file is what Content-Length says" \
 	fetch "$F/longbody/small.bin" -o "$out/longbody"
 is "$(got "$out/longbody")" "${sum[small.bin]}" "longer body: exactly Content-Length bytes kept"
 
-# --- stalls and trickles are cut off
-expect_fail stall "stalled" --idle-timeout 1 "$F/stall/mib.bin"
-expect_fail trickle "stalled" --idle-timeout 1 "$F/trickle/small.bin"
+# --- stalls and trickles mid-body are resumed, then cut off after --http-retries
+expect_fail stall "transfer stalled (too little progress) (gave up after 2 reconnects)" \
+	--idle-timeout 1 --http-retries 2 "$F/stall/mib.bin"
+is "$(grep -c 'GET /stall/mib.bin' "$FLOG")" 3 "stall: the first request and 2 reconnects"
+expect_fail trickle "transfer stalled (too little progress) (gave up after 1 reconnects)" \
+	--idle-timeout 1 --http-retries 1 "$F/trickle/small.bin"
 expect_fail headstall "no response from the server in time" --first-byte-timeout 1 "$F/headstall/small.bin"
 expect_fail deadline "deadline passed" --deadline 1.5 --idle-timeout 30 "$F/trickle/small.bin"
 expect_fail refused "cannot connect" "http://$S:9/small.bin"
@@ -98,5 +101,16 @@ case $json in *'"resumed_from": 524288'*) pass "the result says resumed from 524
 	*) fail "the result says resumed from 524288"; diag "$json" ;; esac
 ok "a server that answers 200 to the Range restarts cleanly" fetch "$F/norange/mib.bin" -o "$out/norange"
 is "$(got "$out/norange")" "${sum[mib.bin]}" "restarted download exact"
+
+# --- a body that stops mid-way on an open connection: resumed like a cut one
+json=$(fetch --json --idle-timeout 1 "$F/stallonce/mib.bin" -o "$out/stallonce" 2>&1)
+is "$?" 0 "stalled download completes (exit 0)"
+is "$(got "$out/stallonce")" "${sum[mib.bin]}" "stalled download resumed: result exact"
+is "$(grep -c 'GET /stallonce/mib.bin' "$FLOG")" 2 "one reconnect after the stall"
+grep -q "GET /stallonce/mib.bin bytes=524288- \"v1\"" "$FLOG" &&
+	pass "the resume asked Range: bytes=524288- with If-Range: \"v1\"" ||
+	{ fail "the resume asked Range: bytes=524288- with If-Range: \"v1\""; diag "$(cat "$FLOG")"; }
+case $json in *'"resumed_from": 524288'*) pass "the result says resumed from 524288" ;;
+	*) fail "the result says resumed from 524288"; diag "$json" ;; esac
 
 done_testing
