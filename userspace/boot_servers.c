@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* The server list of the boot (boot_servers.h). */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,16 +19,30 @@ const char *rb_boot_proto_name(enum rb_boot_proto proto)
 	return "?";
 }
 
-/* Host names and addresses: letters, digits, '-', '.', ':' (IPv6), '_'. */
+/*
+ * Host names and IPv4 addresses: letters, digits, '-', '.', '_'. Anything
+ * with a ':' must be an IPv6 literal (RFC 4291 section 2.2), so that a URL
+ * is never built around a mangled entry.
+ */
 static bool host_ok(const char *h, size_t len)
 {
+	char v6[INET6_ADDRSTRLEN];
+	struct in6_addr a;
+
 	if (!len || len > 253)
 		return false;
+	if (memchr(h, ':', len)) {
+		if (len >= sizeof(v6))
+			return false;
+		memcpy(v6, h, len);
+		v6[len] = '\0';
+		return inet_pton(AF_INET6, v6, &a) == 1;
+	}
 	for (size_t i = 0; i < len; i++) {
 		char c = h[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-		      c == '-' || c == '.' || c == ':' || c == '_'))
+		      c == '-' || c == '.' || c == '_'))
 			return false;
 	}
 	return true;
