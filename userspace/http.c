@@ -118,8 +118,8 @@ static void connection_broke(struct rb_http_xfer *x, int err, const char *what)
 	}
 	if (x->st == XS_BODY || x->reconnects) {
 		if (x->reconnects >= max) {
-			rb_http_xfer_fail(x, err, "%s (gave up after %u reconnects)", what,
-					  x->reconnects);
+			rb_http_xfer_fail(x, err, "%s (gave up after %u reconnect%s)", what,
+					  x->reconnects, x->reconnects == 1 ? "" : "s");
 			return;
 		}
 		x->reconnects++;

@@ -72,7 +72,7 @@ is "$(got "$out/longbody")" "${sum[small.bin]}" "longer body: exactly Content-Le
 expect_fail stall "transfer stalled (too little progress) (gave up after 2 reconnects)" \
 	--idle-timeout 1 --http-retries 2 "$F/stall/mib.bin"
 is "$(grep -c 'GET /stall/mib.bin' "$FLOG")" 3 "stall: the first request and 2 reconnects"
-expect_fail trickle "transfer stalled (too little progress) (gave up after 1 reconnects)" \
+expect_fail trickle "transfer stalled (too little progress) (gave up after 1 reconnect)" \
 	--idle-timeout 1 --http-retries 1 "$F/trickle/small.bin"
 expect_fail headstall "no response from the server in time" --first-byte-timeout 1 "$F/headstall/small.bin"
 expect_fail deadline "deadline passed" --deadline 1.5 --idle-timeout 30 "$F/trickle/small.bin"
