@@ -86,6 +86,7 @@ struct ringboot_session {
 	unsigned long last_progress;	/* jiffies of the last in-order block */
 	unsigned long last_ack_at;	/* jiffies of the last ACK sent */
 	u64 gap_acked_for;		/* next_blk when a gap ACK went out */
+	bool heard;			/* DATA from the server since our last ACK */
 	u64 ack_hist[8];		/* blocks ACKed lately: where a server may restart */
 	unsigned int ack_hist_n;
 	struct timer_list timer;

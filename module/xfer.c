@@ -84,6 +84,7 @@ static void ringboot_xfer_ack(struct ringboot_session *s,
 	s->rtt_probe_blk = again ? 0 : s->next_blk;
 	s->rtt_probe_ns = ktime_get_ns();
 	s->last_ack_at = jiffies;
+	s->heard = false;
 	out->ack = true;
 	out->block = (u16)s->acked_blk;	/* RFC 1350 block numbers wrap at 16 bits */
 	s->stats.acks++;
@@ -164,6 +165,22 @@ static void ringboot_xfer_rtt(struct ringboot_session *s, u64 ns)
 			 s->rto_max);
 }
 
+/*
+ * Under rx_lock: no room for what comes next. Hold the ACK and ask user space
+ * to kick once it has released space (the server's retransmissions cover
+ * the pause); the timer stays off, a held session never times out.
+ */
+static void ringboot_xfer_hold(struct ringboot_session *s,
+			       struct ringboot_xfer_out *out)
+{
+	s->held = true;
+	s->timer_armed = false;
+	s->flags |= RINGBOOT_RING_F_NEED_KICK;
+	s->stats.held_acks++;
+	ringboot_ring_publish(s);
+	out->wake = true;
+}
+
 /* Under rx_lock: the next block in order, @len payload bytes. */
 static void ringboot_xfer_accept(struct ringboot_session *s,
 				 const struct sk_buff *skb, u32 len,
@@ -172,17 +189,22 @@ static void ringboot_xfer_accept(struct ringboot_session *s,
 	u64 used = s->prod - ringboot_ring_cons(s);
 
 	/*
-	 * Unreachable while ACKs wait for room for a whole window; kept so
-	 * that no sequence of packets can overwrite unread bytes.
+	 * Window ends check for room, but our count of the window restarts at
+	 * every gap ACK and can drift from the server's (heavy reordering), so
+	 * the ring can fill between two window ends: hold as at a window end,
+	 * and never overwrite unread bytes.
 	 */
-	if (len > s->size - used)
+	if (len > s->size - used) {
+		ringboot_xfer_hold(s, out);
 		return;
+	}
 	if (s->rtt_probe_blk == s->next_blk) {
 		ringboot_xfer_rtt(s, ktime_get_ns() - s->rtt_probe_ns);
 		s->rtt_probe_blk = 0;
 	}
 	ringboot_ring_put_skb(s, skb, sizeof(struct udphdr) +
 			      sizeof(struct ringboot_tftp_hdr), len);
+	used += len;
 	s->next_blk++;
 	s->retries = 0;
 	s->last_progress = jiffies;
@@ -204,23 +226,24 @@ static void ringboot_xfer_accept(struct ringboot_session *s,
 		return;
 	}
 	ringboot_ring_publish(s);
+	/*
+	 * poll() is level-triggered on the watermark; a wake costs nothing
+	 * unless the reader sleeps, so a reader is woken once per crossing
+	 * of the watermark, whether or not a window ended (it may never end
+	 * here if the server's count and ours disagree).
+	 */
+	if (used >= s->watermark)
+		out->wake = true;
 	if (s->next_blk - 1 - s->acked_blk < s->windowsize)
 		return;
 
 	/* Window end (RFC 7440 section 4): ACK if the next window fits. */
-	used = s->prod - ringboot_ring_cons(s);
 	if (s->size - used < ringboot_xfer_window_bytes(s)) {
-		s->held = true;
-		s->timer_armed = false;
-		s->flags |= RINGBOOT_RING_F_NEED_KICK;
-		s->stats.held_acks++;
-		ringboot_ring_publish(s);
-		out->wake = true;
+		ringboot_xfer_hold(s, out);
 		return;
 	}
 	ringboot_xfer_ack(s, out, false);
 	ringboot_xfer_arm(s);
-	out->wake = used >= s->watermark;
 }
 
 static bool ringboot_xfer_acked_lately(const struct ringboot_session *s, u64 blk)
@@ -313,6 +336,7 @@ static int ringboot_xfer_data(struct ringboot_session *s,
 		s->stats.malformed++;
 		return 0;
 	}
+	s->heard = true;
 	/* ACKs leave from the address the server sent to. */
 	if (s->family == AF_INET ? !s->local.v4 : ipv6_addr_any(&s->local.v6))
 		ringboot_xfer_latch_local(s, skb);
@@ -403,8 +427,16 @@ static void ringboot_xfer_timer(struct timer_list *t)
 		goto unlock;
 	}
 	s->stats.timeouts++;
-	/* RFC 6298 section 5.5: back off, up to the configured timeout. */
-	s->rto = min(s->rto * 2, s->rto_max);
+	/*
+	 * RFC 6298 section 5.5: back off, up to the configured timeout, when
+	 * the server has been silent since our last ACK. A server that kept
+	 * sending meanwhile (duplicates, blocks past a gap) is alive and waits
+	 * at the end of a window that our count did not end: under heavy
+	 * reordering every gap ACK restarts our count and the two drift
+	 * apart. Backing off there would turn each such wait into a second.
+	 */
+	if (!s->heard)
+		s->rto = min(s->rto * 2, s->rto_max);
 	if (++s->retries > s->retries_max) {
 		ringboot_xfer_finish(s, -ETIMEDOUT, &out);
 		goto unlock;

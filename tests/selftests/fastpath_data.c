@@ -6,10 +6,13 @@
  * transfers on IPv4 and IPv6 with the rollover of block numbers; gaps and
  * duplicates; hostile packets (wrong TID, zero-length, truncated, oversize,
  * stale and future blocks); a hostile consumer index; back-pressure with a
- * ring smaller than two windows; a silent server (bounded timeout, "failed"
+ * ring smaller than two windows; a ring that fills between window ends
+ * (reader woken at the watermark, ACK held for a kick); a silent server (bounded timeout, "failed"
  * event); and teardown (device closed mid-transfer, socket closed while
  * attached). Needs ringboot.ko loaded.
  */
+#include <poll.h>
+#include <pthread.h>
 #include <sys/mman.h>
 
 #include "fp_common.h"
@@ -355,6 +358,65 @@ out:
 	xfer_close(&x);
 }
 
+/*
+ * Heavy reordering: every gap ACK restarts the module's count of the window,
+ * so the ring can fill before a window ends. A reader asleep in poll() must
+ * still be woken when the unread bytes cross the watermark, and a block that
+ * finds no room must hold the ACK for a kick (not vanish until the
+ * retransmission timer, which is set far out here).
+ */
+static void *send_reordered(void *arg)
+{
+	static const uint64_t order[] = { 1, 2, 3, 5, 4, 5, 6, 7, 8, 9 };
+	struct xfer *x = arg;
+	size_t i;
+
+	usleep(100000);	/* the reader is asleep in poll() by now */
+	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		xfer_send(x, order[i]);
+	return NULL;
+}
+
+static void test_ring_fills_between_window_ends(void)
+{
+	struct rb_fp_attach a = { .blksize = 512, .windowsize = 8, .watermark = 2048,
+				  .timeout_ms = 5000 };
+	struct pollfd pfd;
+	struct rb_fp_stats st;
+	struct xfer x;
+	pthread_t t;
+	int woke, gap_ack, kick_ack, last = -1;
+	bool ok = false, need_kick;
+
+	if (xfer_open(&x, AF_INET, 9 * 512 + 100, 512, 4096, &a))
+		goto out;
+	if (pthread_create(&t, NULL, send_reordered, &x))
+		goto out;
+	pfd = (struct pollfd){ .fd = x.fp.dev_fd, .events = POLLIN };
+	woke = poll(&pfd, 1, 2000);
+	pthread_join(t, NULL);
+	usleep(50000);	/* let block 9 arrive */
+	gap_ack = fp_recv_ack(&x.server, 300);	/* 5 before 4: ACK 3 at once */
+	/* Blocks 4..8 filled the ring (count restarted at 3: no window end). */
+	need_kick = rb_fp_flags(&x.fp) & RINGBOOT_RING_F_NEED_KICK;
+	fp_drain(&x.fp, x.got, x.len);
+	kick_ack = rb_fp_kick(&x.fp) ? -1 : fp_recv_ack(&x.server, 300);
+	if (kick_ack == 8) {
+		xfer_send(&x, 9);
+		xfer_send(&x, 10);	/* final, short */
+		last = fp_last_ack(&x.server, 300);
+	}
+	ok = woke == 1 && (pfd.revents & POLLIN) && gap_ack == 3 && need_kick &&
+	     kick_ack == 8 && last == 10 && xfer_ok(&x) && !rb_fp_get(&x.fp, &st) &&
+	     st.held_acks == 1;
+	if (!ok)
+		ktap_print_msg("woke %d revents 0x%x gap_ack %d need_kick %d kick_ack %d last %d",
+			       woke, pfd.revents, gap_ack, need_kick, kick_ack, last);
+out:
+	ktap_test_result(ok, "ring_fills_between_window_ends_reader_woken_ack_held");
+	xfer_close(&x);
+}
+
 struct ev {
 	uint32_t id, event;
 	int32_t status;
@@ -498,7 +560,7 @@ int main(void)
 		ktap_exit_skip("no-module: ringboot.ko is not loaded");
 	if (fp_private_netns())
 		ktap_exit_skip("no-netns: cannot create a network namespace");
-	ktap_print_header(25);
+	ktap_print_header(26);
 	test_mmap();
 	test_lockstep(AF_INET, 0, "lockstep_v4_0_bytes");
 	test_lockstep(AF_INET, 1, "lockstep_v4_1_byte");
@@ -512,6 +574,7 @@ int main(void)
 	test_hostile_packets();
 	test_hostile_cons();
 	test_backpressure();
+	test_ring_fills_between_window_ends();
 	test_silent_server();
 	test_server_error();
 	test_close_device();
