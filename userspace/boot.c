@@ -316,6 +316,11 @@ static void boot_image(struct rb_boot *b)
 	if (b->image_done)
 		return;
 	b->image_done = true;
+	if (b->hook_err) {
+		/* The record owes the boot loader an event: no update on top of that. */
+		rb_report_skip(&b->rep, "image", "not attempted: the owed hook event failed");
+		return;
+	}
 	if (!appname || !*appname) {
 		rb_report_skip(&b->rep, "image", "the script names no APPNAME");
 		return;
@@ -492,6 +497,42 @@ static int boot_interpret(struct rb_boot *b, struct rb_sink_mem *m)
 	return err;
 }
 
+/*
+ * A hook event an earlier run left owed (killed between the record
+ * replacement and the end of the hook) runs before anything else: the image
+ * step would otherwise find APPNAME active and skip although the boot loader
+ * was never told. A late commit hook means the running system did not
+ * boot that image: a restart is due. When the hook fails again, the rest of
+ * the boot still runs (without the image step) and the boot fails in phase
+ * "hook".
+ */
+static void boot_settle(struct rb_boot *b)
+{
+	enum rb_hook_event ran = RB_HOOK_NONE;
+	int ph = rb_report_begin(&b->rep, "hook"), err;
+
+	err = rb_slots_lock(&b->slots, true);
+	if (!err)
+		err = rb_slots_load(&b->slots);
+	if (!err)
+		err = rb_slots_settle(&b->slots, &ran);
+	rb_slots_unlock(&b->slots);
+	if (err) {
+		b->hook_err = err;
+		snprintf(b->hook_why, sizeof(b->hook_why), "%s", b->slots.why);
+		rb_report_end(&b->rep, ph, err, 0, "%s", b->hook_why);
+		return;
+	}
+	if (ran == RB_HOOK_COMMIT)
+		b->restart_due = true;
+	if (ran)
+		rb_report_end(&b->rep, ph, 0, 0, "owed %s hook event for slot %c run%s",
+			      rb_hook_event_name(ran), rb_slot_letter(b->slots.rec.active),
+			      ran == RB_HOOK_COMMIT ? ": a restart into it is due" : "");
+	else
+		rb_report_end(&b->rep, ph, 0, 0, "another run has settled the owed event");
+}
+
 int rb_boot_run(struct rb_boot *b)
 {
 	struct rb_resolver *dns = NULL;
@@ -500,6 +541,11 @@ int rb_boot_run(struct rb_boot *b)
 	int err;
 
 	rb_report_init(&b->rep);
+	/* An owed hook event first: it needs no network (a damaged record is
+	 * reported below, where the slots are loaded for the image step). */
+	if (!rb_slots_init(&b->slots, &b->o->slot.cfg) && !rb_slots_load(&b->slots) &&
+	    b->slots.rec.hook != RB_HOOK_NONE)
+		boot_settle(b);
 	err = rb_script_init(&b->script);
 	if (!err)
 		err = rb_boot_params(b);
@@ -552,6 +598,11 @@ out:
 	rb_resolver_free(dns);
 	if (err)
 		return RB_EXIT_FAIL;
+	if (b->hook_err) {
+		snprintf(b->why, sizeof(b->why), "%s", b->hook_why);
+		b->fail_phase = "hook";
+		return RB_EXIT_FAIL;
+	}
 	if (b->image_err) {
 		b->fail_phase = "image";
 		return RB_EXIT_FAIL;

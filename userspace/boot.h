@@ -82,6 +82,8 @@ struct rb_boot {
 	bool image_done;		/* the image step ran (or was not needed) */
 	bool restart_due;		/* a new image was committed */
 	int image_err;			/* the image was refused or failed */
+	int hook_err;			/* a hook event owed from an earlier run failed again */
+	char hook_why[512];		/* and why */
 	char appname[RB_IMG_NAME_LEN];
 
 	const char *fail_phase;		/* the phase that ended the boot, or NULL */

@@ -264,7 +264,8 @@ static void print_report(const struct rb_boot *b, int ret)
 	if (ret == RB_EXIT_FAIL)
 		printf("boot failed in phase %s: %s\n", b->fail_phase ? b->fail_phase : "?", b->why);
 	else if (ret == RB_BOOT_EXIT_RESTART)
-		printf("a restart into %s is due\n", b->appname);
+		printf("a restart into %s is due\n",
+		       rec->active >= 0 ? rec->slot[rec->active].name : b->appname);
 	else
 		printf("ready in %.3f s\n", b->rep.n ? (double)b->rep.ph[b->rep.n - 1].end_ns / 1e9 : 0);
 	fflush(stdout);

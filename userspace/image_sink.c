@@ -215,6 +215,10 @@ static int is_open(struct rb_sink *s, uint64_t total)
 	err = rb_slots_lock(sl, false);
 	if (!err)
 		err = rb_slots_load(sl);
+	/* A hook event an earlier run left owed goes first (the record is
+	 * left as it is when it fails again: rec_loaded stays false). */
+	if (!err)
+		err = rb_slots_settle(sl, NULL);
 	if (err)
 		return refuse(is, err, "%s", sl->why);
 	is->rec_loaded = true;
@@ -376,24 +380,37 @@ static int is_commit(struct rb_sink *s)
 	sl->rec.active = is->target;
 	sl->rec.pending = true;
 	sl->rec.tries = 0;
+	/* The same replacement owes the commit hook: a kill before the hook
+	 * has completed leaves it owed, and the next run runs it first. */
+	rb_slots_owe_hook(sl, RB_HOOK_COMMIT);
 	err = rb_slots_save(sl);
 	if (err)
 		return refuse(is, err, "%s", sl->why);
 	/* From here the slot is complete and checked: abort must not mark it invalid. */
 	is->slot_complete = true;
 	rb_fault_point(&sl->fault, "hook");
-	if (sl->cfg.hook) {
+	if (sl->rec.hook == RB_HOOK_COMMIT) {
 		err = rb_slots_run_hook(sl, is->target, "commit");
 		if (err) {
 			/* The boot loader was not told: keep the old image active. */
-			snprintf(is->why, sizeof(is->why), "%s", sl->why);
+			char why[sizeof(sl->why)];
+
+			memcpy(why, sl->why, sizeof(why));
 			old.slot[is->target] = *si;
 			old.generation = sl->rec.generation;
 			sl->rec = old;
 			if (rb_slots_save(sl))
-				rb_err("cannot restore the slot record: %s", sl->why);
-			return refuse(is, err, "%s; slot %c stays inactive", sl->why,
+				rb_err("cannot restore the slot record (the commit event stays "
+				       "owed): %s", sl->why);
+			return refuse(is, err, "%s; slot %c stays inactive", why,
 				      rb_slot_letter(is->target));
+		}
+		rb_fault_point(&sl->fault, "after-hook");
+		sl->rec.hook = RB_HOOK_NONE;
+		if (rb_slots_save(sl)) {
+			/* Committed and the boot loader told; the next run repeats the hook. */
+			sl->rec.hook = RB_HOOK_COMMIT;
+			rb_warn("the commit hook ran, but the record still owes it: %s", sl->why);
 		}
 	}
 	is->phase = RB_IMG_DONE;

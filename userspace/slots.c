@@ -214,20 +214,89 @@ bool rb_slots_active_is(const struct rb_slots *s, const char *name, const uint8_
 	       (!digest || !memcmp(si->digest, digest, sizeof(si->digest)));
 }
 
+void rb_slots_owe_hook(struct rb_slots *s, enum rb_hook_event ev)
+{
+	s->rec.hook = s->cfg.hook && *s->cfg.hook ? ev : RB_HOOK_NONE;
+}
+
+/*
+ * Run the event the record owes and clear it; on failure s->why is the hook's
+ * own message and the record still owes the event.
+ */
+static int run_owed(struct rb_slots *s)
+{
+	enum rb_hook_event ev = s->rec.hook;
+	int err;
+
+	if (ev == RB_HOOK_NONE)
+		return 0;
+	rb_fault_point(&s->fault, "hook");
+	if (!s->cfg.hook || !*s->cfg.hook)
+		return fail(s, -ENOENT, "the %s hook event for slot %c is owed, but no commit hook "
+			    "is configured (COMMIT_HOOK, --hook)", rb_hook_event_name(ev),
+			    rb_slot_letter(s->rec.active));
+	err = rb_slots_run_hook(s, s->rec.active, rb_hook_event_name(ev));
+	if (err)
+		return err;
+	/* The hook has done its work; only the record still says it is owed. */
+	rb_fault_point(&s->fault, "after-hook");
+	s->rec.hook = RB_HOOK_NONE;
+	err = rb_slots_save(s);
+	if (err)
+		s->rec.hook = ev;	/* the record on disk still owes it */
+	return err;
+}
+
+/* The hook of an owed event failed: say that it stays owed. */
+static int still_owed(struct rb_slots *s, int err, enum rb_hook_event ev)
+{
+	char why[sizeof(s->why)];
+
+	memcpy(why, s->why, sizeof(why));
+	return fail(s, err, "%s; the %s event stays owed: the next ringboot run that acts on "
+		    "the slots runs the hook again first", why, rb_hook_event_name(ev));
+}
+
+int rb_slots_settle(struct rb_slots *s, enum rb_hook_event *ran)
+{
+	enum rb_hook_event ev = s->rec.hook;
+	int err;
+
+	if (ran)
+		*ran = RB_HOOK_NONE;
+	if (ev == RB_HOOK_NONE)
+		return 0;
+	rb_info("slot %c: the %s hook event is owed (an earlier run ended before its hook "
+		"completed): running the hook", rb_slot_letter(s->rec.active),
+		rb_hook_event_name(ev));
+	err = run_owed(s);
+	if (err)
+		return still_owed(s, err, ev);
+	if (ran)
+		*ran = ev;
+	return 0;
+}
+
 int rb_slots_mark_good(struct rb_slots *s)
 {
 	int err;
 
+	/* The boot loader may not have been told of this image yet: tell it first. */
+	err = rb_slots_settle(s, NULL);
+	if (err)
+		return err;
 	if (s->rec.active < 0)
 		return fail(s, -ENOENT, "no active image to mark good");
 	if (!s->rec.pending)
 		return 0;	/* already confirmed: nothing to write */
 	s->rec.pending = false;
 	s->rec.tries = 0;
+	rb_slots_owe_hook(s, RB_HOOK_GOOD);
 	err = rb_slots_save(s);
-	if (!err && s->cfg.hook)
-		err = rb_slots_run_hook(s, s->rec.active, "good");
-	return err;
+	if (err)
+		return err;
+	err = run_owed(s);
+	return err ? still_owed(s, err, RB_HOOK_GOOD) : 0;
 }
 
 int rb_slots_count_boot(struct rb_slots *s, bool *rolled_back)
@@ -236,6 +305,9 @@ int rb_slots_count_boot(struct rb_slots *s, bool *rolled_back)
 	int err;
 
 	*rolled_back = false;
+	err = rb_slots_settle(s, NULL);
+	if (err)
+		return err;
 	if (cur < 0 || !s->rec.pending)
 		return 0;
 	if (s->rec.tries < s->cfg.max_tries) {
@@ -253,11 +325,13 @@ int rb_slots_count_boot(struct rb_slots *s, bool *rolled_back)
 	s->rec.active = other;
 	s->rec.pending = false;
 	s->rec.tries = 0;
+	rb_slots_owe_hook(s, RB_HOOK_ROLLBACK);
 	err = rb_slots_save(s);
 	if (err)
 		return err;
 	*rolled_back = true;
-	return s->cfg.hook ? rb_slots_run_hook(s, other, "rollback") : 0;
+	err = run_owed(s);
+	return err ? still_owed(s, err, RB_HOOK_ROLLBACK) : 0;
 }
 
 int rb_slots_run_hook(struct rb_slots *s, int slot, const char *event)
@@ -290,16 +364,17 @@ int rb_slots_run_hook(struct rb_slots *s, int slot, const char *event)
 	envp[n] = NULL;
 	err = posix_spawn(&pid, s->cfg.hook, NULL, NULL, argv, envp);
 	if (err)
-		return fail(s, -err, "cannot run commit hook '%s': %s", s->cfg.hook, strerror(err));
+		return fail(s, -err, "cannot run commit hook '%s' for slot %c, event %s: %s",
+			    s->cfg.hook, rb_slot_letter(slot), event, strerror(err));
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return fail(s, -errno, "waiting for the commit hook: %s", strerror(errno));
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return fail(s, -ECANCELED, "commit hook '%s' failed (%s %d) for slot %c",
+		return fail(s, -ECANCELED, "commit hook '%s' failed (%s %d) for slot %c, event %s",
 			    s->cfg.hook, WIFEXITED(status) ? "exit" : "signal",
 			    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-			    rb_slot_letter(slot));
+			    rb_slot_letter(slot), event);
 	return 0;
 }
 

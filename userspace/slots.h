@@ -40,11 +40,26 @@ struct rb_slot_info {
 	bool insecure;		/* unsigned image accepted with --insecure-unsigned */
 };
 
+/*
+ * The commit hook event owed to the boot loader: written in the same record
+ * replacement as the change it reports (commit, mark-good, rollback), cleared
+ * by another replacement once the hook has run to completion. A kill between
+ * the two leaves it owed, and the next verb that acts on the slots runs it
+ * first (rb_slots_settle). It always concerns the active slot.
+ */
+enum rb_hook_event {
+	RB_HOOK_NONE,
+	RB_HOOK_COMMIT,		/* slot X became active (pending) */
+	RB_HOOK_ROLLBACK,	/* the pending image was rolled back to the other slot */
+	RB_HOOK_GOOD,		/* the active image was confirmed */
+};
+
 struct rb_slots_rec {
 	uint64_t generation;	/* +1 on every save */
 	int active;		/* 0 (a), 1 (b), -1: none yet */
 	bool pending;		/* active image not yet marked good */
 	unsigned tries;		/* boots of the pending image so far */
+	enum rb_hook_event hook;	/* hook event owed for the active slot */
 	struct rb_slot_info slot[2];
 };
 
@@ -59,8 +74,10 @@ struct rb_slots_cfg {
  * Fault injection for the crash tests: RINGBOOT_FAULT=KIND:N makes the
  * process SIGKILL itself right before its Nth operation of KIND, where KIND
  * is write (a slot or record write), fsync (fdatasync of a slot, fsync of a
- * record), rename (the record replacement) or hook (after the record flip,
- * before the commit hook).
+ * record), rename (the record replacement), hook (after the record
+ * replacement that owes a hook event, before the hook runs; for a commit also
+ * when no hook is configured) or after-hook (the hook has succeeded, the
+ * record that clears the owed event is not yet written).
  */
 struct rb_fault {
 	char kind[16];
@@ -101,15 +118,35 @@ static inline int rb_slots_inactive(const struct rb_slots *s)
 
 char rb_slot_letter(int slot);
 const char *rb_slot_state_name(enum rb_slot_state st);
+/* "none", "commit", "rollback", "good". */
+const char *rb_hook_event_name(enum rb_hook_event ev);
 /* Is the active image the one named name (and, if digest is not NULL, with that digest)? */
 bool rb_slots_active_is(const struct rb_slots *s, const char *name, const uint8_t *digest);
 
-/* Confirm the running (active, pending) image. */
+/*
+ * Run the hook event the record owes (rec.hook), if any, then replace the
+ * record with the event cleared. Needs the update lock and a loaded record.
+ * Every verb that acts on the slots calls it before anything else. Returns 0
+ * (nothing owed, or run and cleared), or -errno with the record unchanged
+ * and the event still owed: the hook failed, or none is configured.
+ * *ran (may be NULL) is set when a hook ran to completion.
+ */
+int rb_slots_settle(struct rb_slots *s, enum rb_hook_event *ran);
+/*
+ * Record the hook event owed for the active slot (nothing when no hook is
+ * configured) in the record replacement the caller is about to make; then
+ * rb_slots_settle runs it.
+ */
+void rb_slots_owe_hook(struct rb_slots *s, enum rb_hook_event ev);
+/*
+ * Confirm the running (active, pending) image. An owed hook runs first
+ * (rb_slots_settle); if it fails, nothing is confirmed.
+ */
 int rb_slots_mark_good(struct rb_slots *s);
 /*
- * Count one boot of the active image. A pending image booted more than
- * max_tries times without mark-good is rolled back to the other slot when
- * that one is good (*rolled_back set); the hook is told.
+ * Count one boot of the active image, after running an owed hook. A pending
+ * image booted more than max_tries times without mark-good is rolled back to
+ * the other slot when that one is good (*rolled_back set); the hook is told.
  */
 int rb_slots_count_boot(struct rb_slots *s, bool *rolled_back);
 /* Run the commit hook: HOOK SLOT DEVICE, with RINGBOOT_EVENT etc. in the environment. */

@@ -181,7 +181,8 @@ static const char status_usage[] =
 	"  Show both slots and the active image, from the state record.\n"
 	"  --verify       also re-read every good slot and check its recorded SHA-256\n"
 	"  --have NAME    exit 0 only when NAME is the active image (no slot is read)\n"
-	"  --slot-a DEV --slot-b DEV  slot devices (default: files in the state directory)\n";
+	"  --slot-a DEV --slot-b DEV  slot devices (default: files in the state directory)\n"
+	"  Shows a hook event still owed to the boot loader; runs no hook.\n";
 
 static void print_slot_text(const struct rb_slots *s, int i, int verified)
 {
@@ -318,6 +319,8 @@ static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, 
 		rb_json_uint(&j, s.rec.tries);
 		rb_json_key(&j, "max_tries");
 		rb_json_uint(&j, s.cfg.max_tries);
+		rb_json_key(&j, "hook_owed");
+		rb_json_str(&j, s.rec.hook ? rb_hook_event_name(s.rec.hook) : NULL);
 		if (given[1]) {
 			rb_json_key(&j, "have");
 			rb_json_bool(&j, have);
@@ -339,6 +342,11 @@ static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, 
 		       rb_slot_letter(s.rec.active), s.rec.tries, s.cfg.max_tries);
 	else
 		printf("active: %c (confirmed)\n", rb_slot_letter(s.rec.active));
+	/* status only reports it: the verbs that act on the slots run it. */
+	if (s.rec.hook)
+		printf("hook owed: %s for slot %c (the hook has not completed; the next ringboot "
+		       "run that acts on the slots runs it first)\n",
+		       rb_hook_event_name(s.rec.hook), rb_slot_letter(s.rec.active));
 	for (int i = 0; i < 2; i++)
 		print_slot_text(&s, i, verified[i]);
 	if (given[1])
@@ -349,7 +357,8 @@ static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, 
 
 static const char mark_good_usage[] =
 	"Usage: ringboot mark-good [--hook PROG] [slot options]\n"
-	"  Confirm the running (active) image: it will not be rolled back.\n";
+	"  Confirm the running (active) image: it will not be rolled back.\n"
+	"  A hook event the slot record still owes runs first.\n";
 
 static int mark_good(struct rb_ctx *ctx, struct rb_slot_opts *o)
 {
@@ -384,7 +393,8 @@ int cmd_mark_good(struct rb_ctx *ctx, int argc, char **argv)
 static const char count_boot_usage[] =
 	"Usage: ringboot count-boot [--max-tries N] [--hook PROG] [slot options]\n"
 	"  Run once per boot, early: counts a boot of an image that awaits mark-good\n"
-	"  and, past N boots (default 3), rolls back to the other slot.\n";
+	"  and, past N boots (default 3), rolls back to the other slot.\n"
+	"  A hook event the slot record still owes runs first.\n";
 
 static int count_boot(struct rb_ctx *ctx, struct rb_slot_opts *o)
 {

@@ -33,6 +33,18 @@ const char *rb_slot_state_name(enum rb_slot_state st)
 	return (unsigned)st < 4 ? state_names[st] : "?";
 }
 
+static const char *const hook_names[] = {
+	[RB_HOOK_NONE] = "none",
+	[RB_HOOK_COMMIT] = "commit",
+	[RB_HOOK_ROLLBACK] = "rollback",
+	[RB_HOOK_GOOD] = "good",
+};
+
+const char *rb_hook_event_name(enum rb_hook_event ev)
+{
+	return (unsigned)ev < 4 ? hook_names[ev] : "?";
+}
+
 char rb_slot_letter(int slot)
 {
 	return slot == 0 ? 'a' : slot == 1 ? 'b' : '-';
@@ -149,6 +161,16 @@ static int parse_line(struct rb_slots_rec *rec, const char *key, const char *val
 			return -EINVAL;
 		rec->tries = (unsigned)n;
 		seen[0] |= 16;
+	} else if (!strcmp(key, "hook")) {
+		/* Optional: records of earlier agents lack it (nothing owed). */
+		int i;
+
+		for (i = 0; i < 4 && strcmp(val, hook_names[i]); i++)
+			;
+		if (i == 4)
+			return -EINVAL;
+		rec->hook = (enum rb_hook_event)i;
+		seen[0] |= 32;
 	} else {
 		return 0;
 	}
@@ -169,6 +191,14 @@ static int check_consistent(const struct rb_slots_rec *rec, char *why, size_t wh
 			    rb_slot_letter(rec->active));
 	if (rec->active < 0 && (rec->pending || rec->tries))
 		return rb_img_fail(-EBADMSG, why, whylen, "pending image without an active slot");
+	if (rec->hook != RB_HOOK_NONE && rec->active < 0)
+		return rb_img_fail(-EBADMSG, why, whylen, "%s hook owed without an active slot",
+				   rb_hook_event_name(rec->hook));
+	/* A commit makes the image pending; a rollback and mark-good confirm one. */
+	if (rec->hook != RB_HOOK_NONE && rec->pending != (rec->hook == RB_HOOK_COMMIT))
+		return rb_img_fail(-EBADMSG, why, whylen, "%s hook owed for %s image",
+				   rb_hook_event_name(rec->hook),
+				   rec->pending ? "a pending" : "a confirmed");
 	return 0;
 }
 
@@ -227,7 +257,7 @@ int rb_slots_rec_parse(const char *buf, size_t len, struct rb_slots_rec *rec,
 		return -EIO;
 	if (memcmp(want, got, sizeof(got)))
 		return rb_img_fail(-EBADMSG, why, whylen, "record checksum mismatch");
-	if (seen[0] != 31 || !(seen[1] & 1) || !(seen[2] & 1))
+	if ((seen[0] & 31) != 31 || !(seen[1] & 1) || !(seen[2] & 1))
 		return rb_img_fail(-EBADMSG, why, whylen, "record lacks a required entry");
 	return check_consistent(rec, why, whylen);
 }
@@ -260,10 +290,10 @@ int rb_slots_rec_format(const struct rb_slots_rec *rec, char *buf, size_t cap)
 
 	err = put(buf, cap, &off,
 		  "# ringboot slot record: replaced whole, never edited (see docs/commit.md)\n"
-		  "format %d\ngeneration %" PRIu64 "\nactive %s\npending %d\ntries %u\n",
+		  "format %d\ngeneration %" PRIu64 "\nactive %s\npending %d\ntries %u\nhook %s\n",
 		  REC_FORMAT, rec->generation,
 		  rec->active < 0 ? "none" : rec->active ? "b" : "a",
-		  rec->pending, rec->tries);
+		  rec->pending, rec->tries, rb_hook_event_name(rec->hook));
 	for (int i = 0; i < 2 && !err; i++) {
 		const struct rb_slot_info *si = &rec->slot[i];
 		char c = rb_slot_letter(i);

@@ -9,6 +9,10 @@
 # verifies against its recorded digest, every slot the record calls good
 # verifies, and the next, unfaulted run completes the update.
 # At least 200 killed runs (RINGBOOT_CRASH_RANDOM sets the random ones).
+# Then, with a commit hook: a kill right before or right after a hook (of a
+# commit, a confirmation or a rollback) leaves the event owed in the record,
+# the next verb runs the hook exactly once more before anything else, and a
+# hook that fails keeps the event owed and fails the verb.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 
 R=$RINGBOOT_BIN
@@ -116,4 +120,139 @@ ok "and verifies" "$R" --state-dir "$ST" status --verify
 total=$((killed + bigkills))
 diag "killed runs: $total ($injected injected, $bigkills random)"
 ok "at least 200 killed runs ($total)" test "$total" -ge 200
+
+# --- The hook event survives a kill between the record replacement and the
+# end of the hook: the record owes it, the next verb that acts on the slots
+# runs it exactly once more before anything else, and status shows it.
+HS=$T/hookstate
+ST=$HS	# where check_state looks from here on
+printf '#!/bin/sh\necho "$RINGBOOT_EVENT $1 $RINGBOOT_IMAGE_NAME" >> "%s/hook.log"\n[ ! -e "%s/hook.fail" ]\n' \
+	"$T" "$T" > hook.sh
+chmod +x hook.sh
+hk() { "$R" --state-dir "$HS" "$@" --hook "$T/hook.sh"; }
+killed_hk() { # FAULT VERB...: the verb must die at the fault point
+	local rc
+	exec 3>&2 2>/dev/null
+	RINGBOOT_FAULT=$1 "$R" --state-dir "$HS" "${@:2}" --hook "$T/hook.sh" >/dev/null
+	rc=$?
+	exec 2>&3 3>&-
+	[ $rc -eq 137 ]
+}
+jfield() { "$R" --state-dir "$HS" status --json |
+	python3 -c 'import json,sys; v=json.load(sys.stdin)[sys.argv[1]]; print("" if v is None else v)' "$1"; }
+owed() { jfield hook_owed; }
+ran() { grep -cx "$1" hook.log; }	# how often the hook ran with "EVENT SLOT NAME"
+other() { case $1 in one) echo two;; two) echo one;; a) echo b;; b) echo a;; esac; }
+upper() { echo "IMG_$1" | tr a-z A-Z; }
+# The current image ($hc, in slot $hs) and the next one ($hn, going to slot $ns).
+advance() { hc=$hn hs=$ns; hn=$(other "$hn") ns=$(other "$ns"); }
+
+: > hook.log
+ok "install with a hook" hk image install --keys keys one.img
+ok "mark-good with a hook" hk mark-good
+is "$(cat hook.log)" "commit a IMG_ONE
+good a IMG_ONE" "the hook ran for the commit and for the confirmation"
+is "$(owed)" "" "nothing owed once the hooks completed"
+hc=one hs=a hn=two ns=b
+
+# A kill right before the commit hook and right after it (before the record
+# says it is done); then each verb that acts on the slots settles it.
+for fault in hook:1 after-hook:1; do
+	before=0
+	[ $fault = after-hook:1 ] && before=1
+	# "!": the verb then fails for its own reason (the new image awaits
+	# mark-good, so the old one may not overwrite it), after the hook ran.
+	for verb in "image install --keys keys @next.img" count-boot mark-good \
+		    "!image install --keys keys @cur.img"; do
+		name=$(upper $hn)
+		v=${verb//@next/$hn}
+		v=${v//@cur/$hc}
+		: > hook.log
+		ok "$fault: the update to $name is killed" killed_hk "$fault" image install --keys keys $hn.img
+		ok "$fault: state consistent" check_state "$(upper $hc)" "$name"
+		is "$(owed)/$(jfield active)/$(jfield pending)" "commit/$ns/True" \
+			"$fault: the record owes the commit hook of slot $ns"
+		out=$("$R" --state-dir "$HS" status)
+		case $out in *"hook owed: commit for slot $ns"*) pass "$fault: status text shows the owed hook" ;;
+			*) fail "$fault: status text shows the owed hook"; diag "$out" ;; esac
+		is "$(ran "commit $ns $name")" $before "$fault: the hook ran $before time(s) before the kill"
+		if [ "${v#!}" = "$v" ]; then
+			# shellcheck disable=SC2086
+			ok "$fault, then $v: succeeds" hk $v
+		else
+			v=${v#!}
+			# shellcheck disable=SC2086
+			nok "$fault, then $v: refused (pending)" hk $v
+		fi
+		is "$(ran "commit $ns $name")" $((before + 1)) "$fault, then $v: the owed commit hook ran exactly once more"
+		is "$(owed)/$(jfield active)" "/$ns" "$fault, then $v: nothing owed, slot $ns active"
+		if [ "$(jfield pending)" = True ]; then hk mark-good || fail "mark-good after $v"; fi
+		advance
+	done
+done
+
+# mark-good killed before and after its hook: the next verb runs "good" first.
+for fault in hook:1 after-hook:1; do
+	before=0
+	[ $fault = after-hook:1 ] && before=1
+	name=$(upper $hn)
+	ok "update to $name for the mark-good kill" hk image install --keys keys $hn.img
+	: > hook.log
+	ok "mark-good killed at $fault" killed_hk "$fault" mark-good
+	is "$(owed)/$(jfield pending)" "good/False" "mark-good killed at $fault: the good event is owed"
+	ok "$fault: count-boot after it" hk count-boot
+	is "$(ran "good $ns $name")" $((before + 1)) "mark-good killed at $fault: count-boot ran the good hook exactly once more"
+	is "$(owed)/$(jfield tries)" "/0" "mark-good killed at $fault: settled; the confirmed image is not counted"
+	advance
+done
+
+# A rollback killed before its hook: the next verb tells the boot loader.
+ok "update to $(upper $hn) for the rollback kill" hk image install --keys keys $hn.img
+ok "count-boot 1 of 1" hk count-boot --max-tries 1
+: > hook.log
+ok "the rollback is killed before its hook" killed_hk hook:1 count-boot --max-tries 1
+is "$(owed)/$(jfield active)" "rollback/$hs" "the rollback event is owed, slot $hs active again"
+ok "mark-good after it" hk mark-good
+is "$(cat hook.log)" "rollback $hs $(upper $hc)" "mark-good ran the owed rollback hook once, and nothing else"
+is "$(owed)" "" "the rollback event is settled"
+ok "the rolled-back slot is rewritten" hk image install --keys keys $hn.img
+ok "and confirmed" hk mark-good
+advance
+
+# A hook that fails leaves the event owed and fails the verb, with the state
+# unchanged; once it works again, the next verb clears it.
+name=$(upper $hn)
+ok "update killed before its hook" killed_hk hook:1 image install --keys keys $hn.img
+: > hook.log
+touch hook.fail
+gen=$(jfield generation)
+out=$(hk mark-good 2>&1)
+is "$?" 1 "failing hook: mark-good fails"
+case $out in *"$T/hook.sh"*"event commit"*"stays owed"*) pass "failing hook: the message names the hook and the event" ;;
+	*) fail "failing hook: the message names the hook and the event"; diag "$out" ;; esac
+is "$(owed)/$(jfield pending)/$(jfield generation)" "commit/True/$gen" \
+	"failing hook: mark-good confirmed nothing, the record is unchanged, the event still owed"
+nok "failing hook: count-boot fails" hk count-boot
+is "$(jfield tries)/$(jfield generation)" "0/$gen" "failing hook: count-boot counted nothing"
+nok "failing hook: an update fails" hk image install --keys keys $hc.img
+is "$(jfield generation)/$(owed)" "$gen/commit" "failing hook: the update changed nothing"
+ok "failing hook: state consistent" check_state "$name" "$name"
+out=$("$R" --state-dir "$HS" mark-good 2>&1)
+is "$?" 1 "no hook configured: mark-good fails"
+case $out in *"commit hook event"*"no commit hook is configured"*) pass "no hook configured: the message says what is owed" ;;
+	*) fail "no hook configured: the message says what is owed"; diag "$out" ;; esac
+is "$(ran "commit $ns $name")/$(owed)" "3/commit" "failing hook: tried once by each verb, still owed"
+rm hook.fail
+: > hook.log
+ok "the hook works again: count-boot succeeds" hk count-boot
+is "$(cat hook.log)" "commit $ns $name" "the next verb ran the owed commit hook once"
+is "$(owed)/$(jfield tries)" "/1" "the event is cleared, then the boot was counted"
+: > hook.log
+touch hook.fail
+nok "mark-good whose own hook fails: fails" hk mark-good
+is "$(owed)/$(jfield pending)" "good/False" "mark-good whose own hook fails: confirmed, the good event owed"
+rm hook.fail
+ok "the next verb settles it" hk count-boot
+is "$(owed)/$(ran "good $ns $name")" "/2" "the good hook ran once more, nothing owed"
+ok "the hook state directory verifies" "$R" --state-dir "$HS" status --verify
 done_testing

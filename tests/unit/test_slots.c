@@ -3,7 +3,9 @@
  * Unit tests of the slot record (round trip, strict refusals) and of the
  * image sink driven directly through the sink.h contract, as a transport
  * would: odd chunk sizes across the header, rewind, unknown size, refusal
- * before any payload byte, the pending rule, rollback, already-installed.
+ * before any payload byte, the pending rule, rollback, already-installed,
+ * and the hook event the record owes (run first by every verb, kept owed
+ * while the hook fails).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -124,6 +126,54 @@ static void record_round_trip(void **state)
 	assert_string_equal(p.slot[1].name, "J100.bin");
 	assert_memory_equal(p.slot[1].digest, r.slot[1].digest, 32);
 	assert_int_equal(p.slot[1].size, 99);
+	assert_int_equal(p.hook, RB_HOOK_NONE);
+	assert_non_null(strstr(buf, "\nhook none\n"));
+	/* Every owed event survives the round trip (with the pending it goes with). */
+	for (int ev = RB_HOOK_NONE; ev <= RB_HOOK_GOOD; ev++) {
+		r.hook = (enum rb_hook_event)ev;
+		r.pending = ev == RB_HOOK_COMMIT || ev == RB_HOOK_NONE;
+		n = rb_slots_rec_format(&r, buf, sizeof(buf));
+		assert_true(n > 0);
+		assert_int_equal(rb_slots_rec_parse(buf, (size_t)n, &p, why, sizeof(why)), 0);
+		assert_int_equal(p.hook, ev);
+		assert_int_equal(p.pending, r.pending);
+	}
+	assert_string_equal(rb_hook_event_name(RB_HOOK_ROLLBACK), "rollback");
+}
+
+/* A record as the agent wrote it before the hook field existed. */
+static const char old_record[] =
+	"# ringboot slot record: replaced whole, never edited (see docs/commit.md)\n"
+	"format 1\n"
+	"generation 2\n"
+	"active a\n"
+	"pending 1\n"
+	"tries 0\n"
+	"a.state good\n"
+	"a.name S96x1_APP_1.tar\n"
+	"a.version 1.0\n"
+	"a.sha256 9aa7fdbbbbcbebee8adf8de1e184eab53681b197a4bdb162639558133d7d60d0\n"
+	"a.size 3000000\n"
+	"a.insecure 0\n"
+	"b.state empty\n"
+	"check 0439d9a9c9b2baf5f6ef07575284aed7157fee4d73547c6423cac9bf12753b3c\n";
+
+static void record_without_hook_field(void **state)
+{
+	struct rb_slots_rec p;
+	char buf[RB_SLOTS_RECORD_MAX], why[256];
+	int n;
+
+	assert_int_equal(rb_slots_rec_parse(old_record, strlen(old_record), &p, why, sizeof(why)), 0);
+	assert_int_equal(p.hook, RB_HOOK_NONE);
+	assert_int_equal(p.active, 0);
+	assert_true(p.pending);
+	/* Written back, it gains the field (nothing owed) and parses again. */
+	n = rb_slots_rec_format(&p, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_non_null(strstr(buf, "\nhook none\n"));
+	assert_int_equal(rb_slots_rec_parse(buf, (size_t)n, &p, why, sizeof(why)), 0);
+	assert_int_equal(p.hook, RB_HOOK_NONE);
 }
 
 /* Re-checksum an edited record so only the edit itself is judged. */
@@ -171,7 +221,44 @@ static void record_refusals(void **state)
 	EDIT("format 1", "format 2", "format");
 	EDIT("a.size 1\n", "a.size 99999999999999999999\n", "bad value");
 	EDIT("b.state empty\n", "", "required");
+	/* The owed hook event: a known word, once, and consistent with the record. */
+	EDIT("hook none\n", "hook commit-ish\n", "bad value");
+	EDIT("hook none\n", "hook Commit\n", "bad value");
+	EDIT("hook none\n", "hook \n", "bad value");
+	EDIT("hook none\n", "hook  commit\n", "bad value");
+	EDIT("hook none\n", "hook commit \n", "bad value");
+	EDIT("hook none\n", "hook 1\n", "bad value");
+	EDIT("hook none\n", "hook\n", "no value");
+	EDIT("hook none\n", "hook none\nhook good\n", "twice");
+	EDIT("hook none\n", "hook commit\n", "confirmed");	/* a commit leaves pending 1 */
+	EDIT("active a\npending 0\ntries 0\nhook none\n", "active none\npending 0\ntries 0\nhook rollback\n",
+	     "without an active slot");
+	EDIT("pending 0\ntries 0\nhook none\n", "pending 1\ntries 0\nhook good\n", "pending");
+	EDIT("pending 0\ntries 0\nhook none\n", "pending 1\ntries 0\nhook rollback\n", "pending");
 #undef EDIT
+	/* ... while the consistent owed events parse. */
+	{
+		static const enum rb_hook_event want[] = { RB_HOOK_COMMIT, RB_HOOK_GOOD,
+							   RB_HOOK_ROLLBACK };
+		static const char *const ok[][2] = {
+			{ "pending 0\ntries 0\nhook none\n", "pending 1\ntries 0\nhook commit\n" },
+			{ "hook none\n", "hook good\n" },
+			{ "hook none\n", "hook rollback\n" },
+		};
+
+		for (size_t i = 0; i < 3; i++) {
+			char *at;
+
+			memcpy(edit, buf, (size_t)n + 1);
+			at = strstr(edit, ok[i][0]);
+			assert_non_null(at);
+			memmove(at + strlen(ok[i][1]), at + strlen(ok[i][0]),
+				strlen(at + strlen(ok[i][0])) + 1);
+			memcpy(at, ok[i][1], strlen(ok[i][1]));
+			assert_int_equal(rb_slots_rec_parse(edit, reseal(edit), &p, why, sizeof(why)), 0);
+			assert_int_equal(p.hook, want[i]);
+		}
+	}
 	/* A newer agent's extra key is ignored. */
 	memcpy(edit, buf, (size_t)n + 1);
 	{
@@ -290,6 +377,196 @@ static void pending_blocks_and_rollback(void **state)
 	free(two);
 }
 
+/* A commit hook that logs "EVENT SLOT" and fails while FILE hook.fail exists. */
+static void make_hook(const char *sub, char *hook, size_t cap)
+{
+	FILE *f;
+
+	snprintf(hook, cap, "%s/%s-hook.sh", dir, sub);
+	f = fopen(hook, "w");
+	assert_non_null(f);
+	fprintf(f, "#!/bin/sh\necho \"$RINGBOOT_EVENT $1\" >> \"$RINGBOOT_STATE_DIR/hook.log\"\n"
+		   "[ ! -e \"$RINGBOOT_STATE_DIR/hook.fail\" ]\n");
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(chmod(hook, 0755), 0);
+}
+
+/* The hook log of state directory sub, as one string ("" when none). */
+static const char *hook_log(const char *sub)
+{
+	static char text[4096];
+	char path[300];
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof(path), "%s/%s/hook.log", dir, sub);
+	f = fopen(path, "r");
+	if (!f)
+		return "";
+	n = fread(text, 1, sizeof(text) - 1, f);
+	text[n] = '\0';
+	fclose(f);
+	return text;
+}
+
+static void hook_fails(const char *sub, bool fails)
+{
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/%s/hook.fail", dir, sub);
+	if (fails)
+		assert_int_equal(close(open(path, O_CREAT | O_WRONLY, 0644)), 0);
+	else
+		unlink(path);
+}
+
+/* What a kill between the record replacement and the end of the hook leaves. */
+static void leave_owed(struct rb_slots *s, enum rb_hook_event ev)
+{
+	assert_int_equal(rb_slots_lock(s, true), 0);
+	assert_int_equal(rb_slots_load(s), 0);
+	s->rec.hook = ev;
+	assert_int_equal(rb_slots_save(s), 0);
+	rb_slots_unlock(s);
+}
+
+/* Load the record (with the lock, as a verb would). */
+static void relock(struct rb_slots *s)
+{
+	rb_slots_unlock(s);
+	assert_int_equal(rb_slots_lock(s, true), 0);
+	assert_int_equal(rb_slots_load(s), 0);
+}
+
+static void owed_hook_runs_first(void **state)
+{
+	struct rb_image_policy pol = { .keys = &kr };
+	struct rb_slots s;
+	uint8_t *one, *two;
+	size_t l1 = make_image("ONE", 1, 9000, &one), l2 = make_image("TWO", 2, 9000, &two);
+	char hook[300], why[512];
+	uint64_t gen;
+	bool rolled;
+
+	make_hook("owed", hook, sizeof(hook));
+	fresh_slots(&s, "owed");
+	s.cfg.hook = hook;
+	s.cfg.max_tries = 1;
+	assert_int_equal(feed(&s, &pol, one, l1, 4096, l1, why), 0);
+	assert_string_equal(hook_log("owed"), "commit a\n");
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_int_equal(s.rec.hook, RB_HOOK_NONE);	/* cleared once the hook ran */
+
+	/* Killed before the commit hook completed: the record owes it. */
+	leave_owed(&s, RB_HOOK_COMMIT);
+	relock(&s);
+	gen = s.rec.generation;
+	/* A failing hook: mark-good confirms nothing, the event stays owed. */
+	hook_fails("owed", true);
+	assert_int_equal(rb_slots_mark_good(&s), -ECANCELED);
+	assert_non_null(strstr(s.why, hook));
+	assert_non_null(strstr(s.why, "event commit"));
+	assert_non_null(strstr(s.why, "stays owed"));
+	relock(&s);
+	assert_int_equal(s.rec.generation, gen);
+	assert_true(s.rec.pending);
+	assert_int_equal(s.rec.hook, RB_HOOK_COMMIT);
+	/* count-boot neither counts nor rolls back. */
+	assert_int_equal(rb_slots_count_boot(&s, &rolled), -ECANCELED);
+	assert_false(rolled);
+	relock(&s);
+	assert_int_equal(s.rec.generation, gen);
+	assert_int_equal(s.rec.tries, 0);
+	rb_slots_unlock(&s);
+	/* An update neither: the inactive slot is not even marked invalid. */
+	assert_int_equal(feed(&s, &pol, two, l2, 4096, l2, why), -ECANCELED);
+	assert_non_null(strstr(why, "event commit"));
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_int_equal(s.rec.generation, gen);
+	assert_int_equal(s.rec.slot[1].state, RB_SLOT_EMPTY);
+	/* No hook configured: refused too, still owed. */
+	s.cfg.hook = NULL;
+	relock(&s);
+	assert_int_equal(rb_slots_mark_good(&s), -ENOENT);
+	assert_non_null(strstr(s.why, "no commit hook is configured"));
+	s.cfg.hook = hook;
+	assert_string_equal(hook_log("owed"), "commit a\ncommit a\ncommit a\ncommit a\n");
+
+	/* The hook works again: the next verb runs it once, then does its own work. */
+	hook_fails("owed", false);
+	relock(&s);
+	assert_int_equal(rb_slots_count_boot(&s, &rolled), 0);
+	assert_string_equal(hook_log("owed"), "commit a\ncommit a\ncommit a\ncommit a\ncommit a\n");
+	relock(&s);
+	assert_int_equal(s.rec.hook, RB_HOOK_NONE);
+	assert_int_equal(s.rec.tries, 1);
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+	assert_non_null(strstr(hook_log("owed"), "commit a\ngood a\n"));
+	relock(&s);
+	assert_false(s.rec.pending);
+	assert_int_equal(s.rec.hook, RB_HOOK_NONE);
+	rb_slots_unlock(&s);
+
+	/* Killed before the mark-good hook completed: the next update tells it first. */
+	leave_owed(&s, RB_HOOK_GOOD);
+	assert_int_equal(feed(&s, &pol, two, l2, 4096, l2, why), 0);
+	assert_non_null(strstr(hook_log("owed"), "good a\ngood a\ncommit b\n"));
+
+	/* A rollback whose hook fails: rolled back, the rollback event owed. */
+	relock(&s);
+	assert_int_equal(rb_slots_count_boot(&s, &rolled), 0);
+	hook_fails("owed", true);
+	assert_int_equal(rb_slots_count_boot(&s, &rolled), -ECANCELED);
+	assert_true(rolled);
+	assert_non_null(strstr(s.why, "event rollback"));
+	relock(&s);
+	assert_int_equal(s.rec.active, 0);
+	assert_int_equal(s.rec.slot[1].state, RB_SLOT_BAD);
+	assert_int_equal(s.rec.hook, RB_HOOK_ROLLBACK);
+	hook_fails("owed", false);
+	{
+		enum rb_hook_event ran;
+
+		assert_int_equal(rb_slots_settle(&s, &ran), 0);
+		assert_int_equal(ran, RB_HOOK_ROLLBACK);
+		assert_int_equal(rb_slots_settle(&s, &ran), 0);	/* nothing owed any more */
+		assert_int_equal(ran, RB_HOOK_NONE);
+	}
+	relock(&s);
+	assert_int_equal(s.rec.hook, RB_HOOK_NONE);
+	rb_slots_unlock(&s);
+	assert_non_null(strstr(hook_log("owed"), "commit b\nrollback a\nrollback a\n"));
+	free(one);
+	free(two);
+}
+
+/* A commit hook that fails in the committing run keeps the old image active. */
+static void commit_hook_failure_restores(void **state)
+{
+	struct rb_image_policy pol = { .keys = &kr };
+	struct rb_slots s;
+	uint8_t *one, *two;
+	size_t l1 = make_image("ONE", 1, 9000, &one), l2 = make_image("TWO", 2, 9000, &two);
+	char hook[300], why[512];
+
+	make_hook("restore", hook, sizeof(hook));
+	fresh_slots(&s, "restore");
+	s.cfg.hook = hook;
+	assert_int_equal(feed(&s, &pol, one, l1, 4096, l1, why), 0);
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+	hook_fails("restore", true);
+	assert_int_equal(feed(&s, &pol, two, l2, 4096, l2, why), -ECANCELED);
+	assert_non_null(strstr(why, "stays inactive"));
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_true(rb_slots_active_is(&s, "ONE", NULL));
+	assert_false(s.rec.pending);
+	assert_int_equal(s.rec.hook, RB_HOOK_NONE);
+	assert_int_equal(s.rec.slot[1].state, RB_SLOT_GOOD);
+	free(one);
+	free(two);
+}
+
 static void fault_spec_parsing(void **state)
 {
 	struct rb_fault f;
@@ -314,11 +591,14 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(record_round_trip),
+		cmocka_unit_test(record_without_hook_field),
 		cmocka_unit_test(record_refusals),
 		cmocka_unit_test(sink_streams_in_any_chunking),
 		cmocka_unit_test(sink_rewind_restarts),
 		cmocka_unit_test(refused_header_writes_nothing),
 		cmocka_unit_test(pending_blocks_and_rollback),
+		cmocka_unit_test(owed_hook_runs_first),
+		cmocka_unit_test(commit_hook_failure_restores),
 		cmocka_unit_test(fault_spec_parsing),
 	};
 

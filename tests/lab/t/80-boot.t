@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # `ringboot boot` end to end against the lab's real nginx (HTTPS and HTTP),
 # tftpd-hpa and dnsmasq: first boot, second boot, a new APPNAME into the other
-# slot, a bad image, server fallbacks, AUTH=1 with a wrong certificate, and the
+# slot, a boot killed before its commit hook (the next boot runs the owed hook),
+# a bad image, server fallbacks, AUTH=1 with a wrong certificate, and the
 # real sample upgrade script and settings file.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
@@ -106,6 +107,48 @@ ok "mark-good confirms app-2.0" "$rb" mark-good --state-dir "$st"
 st_json=$("$rb" --json status --state-dir "$st")
 case $st_json in *'"app-1.0"'*'"app-2.0"'*|*'"app-2.0"'*'"app-1.0"'*) pass "status shows both slots' images" ;;
 *) fail "status shows both slots' images"; diag "$st_json" ;; esac
+
+# --- a boot killed between the record switch and the commit hook: the next
+# boot runs the owed hook before the image step (which would otherwise find
+# APPNAME active and skip), and asks for the restart the boot loader now expects
+hook=$LAB_DIR/hook.sh
+printf '#!/bin/sh\necho "$RINGBOOT_EVENT $1 $RINGBOOT_IMAGE_NAME" >> "%s/hook.log"\n[ ! -e "%s/hook.fail" ]\n' \
+	"$LAB_DIR" "$LAB_DIR" > "$hook"
+chmod +x "$hook"
+owed() { "$rb" --json status --state-dir "$st" |
+	python3 -c 'import json,sys; v=json.load(sys.stdin)["hook_owed"]; print(v or "")'; }
+killed_boot() {
+	lab_phone env RINGBOOT_FAULT=hook:1 "$rb" --json boot --config "$conf" --state-dir "$st" \
+		--sson "$sson" --hook "$hook" > /dev/null 2>&1
+	rc=$?
+}
+st_main=$st st=$LAB_DIR/state-hook
+script app-1.0
+killed_boot
+is "$rc/$(owed)" "137/commit" "boot killed right before the commit hook: the record owes it"
+: > "$LAB_DIR/hook.log"
+boot --sson "$sson" --hook "$hook"
+is "$rc/$(phase_status hook)/$(phase_status image)" "3/ok/skipped" \
+	"the next boot runs the owed commit hook first, then skips the image and asks for a restart"
+is "$(cat "$LAB_DIR/hook.log")/$(owed)" "commit a app-1.0/" "the owed hook ran once; nothing owed"
+ok "mark-good with the hook" "$rb" mark-good --state-dir "$st" --hook "$hook"
+script app-2.0
+killed_boot
+is "$rc/$(owed)" "137/commit" "a second boot killed before its commit hook"
+: > "$LAB_DIR/hook.log"
+touch "$LAB_DIR/hook.fail"
+boot --sson "$sson" --hook "$hook"
+is "$rc/$(field phase)/$(phase_status hook)/$(phase_status image)/$(phase_status apply)" "1/hook/failed/skipped/ok" \
+	"a failing owed hook: the boot fails in phase hook, takes no image step, still applies the settings"
+case $(field reason) in *"$hook"*"event commit"*) pass "the reason names the hook and the event" ;;
+	*) fail "the reason names the hook and the event"; diag "$(field reason)" ;; esac
+is "$(owed)" "commit" "the commit event is still owed"
+rm "$LAB_DIR/hook.fail"
+: > "$LAB_DIR/hook.log"
+boot --sson "$sson" --hook "$hook"
+is "$rc/$(phase_status hook)/$(field active_slot)/$(owed)" "3/ok/b/" "once the hook works, the next boot settles it"
+is "$(cat "$LAB_DIR/hook.log")" "commit b app-2.0" "the owed hook ran exactly once more"
+st=$st_main
 
 # --- bad images: refused, the active image stays
 for bad in app-rogue app-other-model; do
