@@ -523,14 +523,41 @@ static void boot_settle(struct rb_boot *b)
 		rb_report_end(&b->rep, ph, err, 0, "%s", b->hook_why);
 		return;
 	}
-	if (ran == RB_HOOK_COMMIT)
+	/* A late commit hook, run here or (in this boot) by a concurrent run. */
+	if (ran == RB_HOOK_COMMIT || rb_slots_restart_due(&b->slots))
 		b->restart_due = true;
 	if (ran)
 		rb_report_end(&b->rep, ph, 0, 0, "owed %s hook event for slot %c run%s",
 			      rb_hook_event_name(ran), rb_slot_letter(b->slots.rec.active),
 			      ran == RB_HOOK_COMMIT ? ": a restart into it is due" : "");
 	else
-		rb_report_end(&b->rep, ph, 0, 0, "another run has settled the owed event");
+		rb_report_end(&b->rep, ph, 0, 0, "another run has settled the owed event%s",
+			      b->restart_due ? ": a restart into the new image is due" : "");
+}
+
+/*
+ * Before anything else: a hook event the record owes runs now (boot_settle).
+ * When an earlier run in this boot (count-boot, or a boot run before) ran the
+ * pending image's late commit hook, this boot is still the old image's: the
+ * restart into the new one is due, although nothing is owed any more.
+ */
+static void boot_slots_first(struct rb_boot *b)
+{
+	if (rb_slots_init(&b->slots, &b->o->slot.cfg) || rb_slots_load(&b->slots))
+		return;	/* a damaged record is reported where the image step loads it */
+	if (b->slots.rec.hook != RB_HOOK_NONE) {
+		boot_settle(b);
+	} else if (rb_slots_restart_due(&b->slots)) {
+		b->restart_due = true;
+		rb_report_skip(&b->rep, "hook", "slot %c's commit hook ran late, earlier in this boot: "
+			       "the running system is still the old image; a restart into slot %c "
+			       "is due", rb_slot_letter(b->slots.rec.active),
+			       rb_slot_letter(b->slots.rec.active));
+	}
+	/* The report names the image a restart is due into, even if a later
+	 * phase fails before the record is loaded again. */
+	if (b->restart_due)
+		b->slots_loaded = true;
 }
 
 int rb_boot_run(struct rb_boot *b)
@@ -541,11 +568,8 @@ int rb_boot_run(struct rb_boot *b)
 	int err;
 
 	rb_report_init(&b->rep);
-	/* An owed hook event first: it needs no network (a damaged record is
-	 * reported below, where the slots are loaded for the image step). */
-	if (!rb_slots_init(&b->slots, &b->o->slot.cfg) && !rb_slots_load(&b->slots) &&
-	    b->slots.rec.hook != RB_HOOK_NONE)
-		boot_settle(b);
+	/* An owed hook event first: it needs no network. */
+	boot_slots_first(b);
 	err = rb_script_init(&b->script);
 	if (!err)
 		err = rb_boot_params(b);
@@ -596,16 +620,22 @@ out:
 	}
 	b->o->fetch.resolver = NULL;
 	rb_resolver_free(dns);
-	if (err)
-		return RB_EXIT_FAIL;
-	if (b->hook_err) {
+	if (!err && b->hook_err) {
 		snprintf(b->why, sizeof(b->why), "%s", b->hook_why);
 		b->fail_phase = "hook";
-		return RB_EXIT_FAIL;
-	}
-	if (b->image_err) {
+		err = b->hook_err;
+	} else if (!err && b->image_err) {
 		b->fail_phase = "image";
-		return RB_EXIT_FAIL;
+		err = b->image_err;
 	}
-	return b->restart_due ? RB_BOOT_EXIT_RESTART : RB_EXIT_OK;
+	b->failed = err != 0;
+	/*
+	 * The boot loader has been told of an image this boot is not running
+	 * (committed now, or its commit hook ran late in this boot): restarting
+	 * into it matters more than a failure after that, which is reported
+	 * all the same (phase and reason). The new image's boot provisions again.
+	 */
+	if (b->restart_due)
+		return RB_BOOT_EXIT_RESTART;
+	return err ? RB_EXIT_FAIL : RB_EXIT_OK;
 }

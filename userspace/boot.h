@@ -34,7 +34,7 @@
 
 /* Exit codes of `ringboot boot` beyond 0/1/2 (docs/cli.md, ringboot(8)). */
 enum rb_boot_exit {
-	RB_BOOT_EXIT_RESTART = 3,	/* a new image was committed: restart into it */
+	RB_BOOT_EXIT_RESTART = 3,	/* restart into the new image (also after a failure) */
 };
 
 #define RB_BOOT_MAX_VARS 32
@@ -80,13 +80,15 @@ struct rb_boot {
 	char fallback_why[1024];		/* why the first choice did not deliver */
 
 	bool image_done;		/* the image step ran (or was not needed) */
-	bool restart_due;		/* a new image was committed */
+	bool restart_due;		/* a new image was committed, or its commit hook ran
+					 * late in this boot: exit 3, even after a failure */
 	int image_err;			/* the image was refused or failed */
 	int hook_err;			/* a hook event owed from an earlier run failed again */
 	char hook_why[512];		/* and why */
 	char appname[RB_IMG_NAME_LEN];
 
-	const char *fail_phase;		/* the phase that ended the boot, or NULL */
+	bool failed;			/* a phase failed (exit 1, or 3 when a restart is due) */
+	const char *fail_phase;		/* the phase that failed, or NULL */
 	char why[1024];			/* the one-line reason */
 	char status_path[4096];
 };

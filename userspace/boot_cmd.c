@@ -211,9 +211,9 @@ static void print_report(const struct rb_boot *b, int ret)
 		rb_json_key(&j, "exit");
 		rb_json_int(&j, ret);
 		rb_json_key(&j, "phase");
-		rb_json_str(&j, ret == RB_EXIT_FAIL ? b->fail_phase : NULL);
+		rb_json_str(&j, b->failed ? b->fail_phase : NULL);
 		rb_json_key(&j, "reason");
-		rb_json_str(&j, b->why[0] && ret == RB_EXIT_FAIL ? b->why : NULL);
+		rb_json_str(&j, b->why[0] && b->failed ? b->why : NULL);
 		rb_json_key(&j, "script");
 		rb_json_str(&j, b->script_name[0] ? b->script_name : NULL);
 		rb_json_key(&j, "server");
@@ -263,6 +263,11 @@ static void print_report(const struct rb_boot *b, int ret)
 		       rec->slot[rec->active].insecure ? " (INSECURE: unsigned)" : "");
 	if (ret == RB_EXIT_FAIL)
 		printf("boot failed in phase %s: %s\n", b->fail_phase ? b->fail_phase : "?", b->why);
+	else if (ret == RB_BOOT_EXIT_RESTART && b->failed)
+		/* A restart is due all the same: it outranks the failure. */
+		printf("phase %s failed: %s\na restart into %s is due all the same\n",
+		       b->fail_phase ? b->fail_phase : "?", b->why,
+		       rec->active >= 0 ? rec->slot[rec->active].name : b->appname);
 	else if (ret == RB_BOOT_EXIT_RESTART)
 		printf("a restart into %s is due\n",
 		       rec->active >= 0 ? rec->slot[rec->active].name : b->appname);
@@ -293,8 +298,10 @@ int cmd_boot(struct rb_ctx *ctx, int argc, char **argv)
 	o.progress = !ctx->json && isatty(STDERR_FILENO);
 	config_defaults(&b, fastpath_given, ca_given);
 	ret = rb_boot_run(&b);
-	if (ret == RB_EXIT_FAIL && !ctx->json)
-		rb_err("boot: %s: %s", b.fail_phase ? b.fail_phase : "?", b.why);
+	if (b.failed && !ctx->json)
+		rb_err("boot: %s: %s%s", b.fail_phase ? b.fail_phase : "?", b.why,
+		       ret == RB_BOOT_EXIT_RESTART ? " (a restart into the new image is due all "
+						     "the same: exit 3)" : "");
 	print_report(&b, ret);
 	rb_script_free(&b.script);
 	rb_params_free(b.params);

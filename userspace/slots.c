@@ -61,6 +61,77 @@ void rb_fault_point(struct rb_fault *f, const char *kind)
 	}
 }
 
+bool rb_boot_id_ok(const char *s)
+{
+	for (int i = 0; i < RB_BOOT_ID_LEN; i++) {
+		char c = s[i];	/* a shorter string stops at its NUL */
+
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (c != '-')
+				return false;
+		} else if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
+			return false;
+		}
+	}
+	return s[RB_BOOT_ID_LEN] == '\0';
+}
+
+int rb_boot_id_read(char out[RB_BOOT_ID_LEN + 1])
+{
+	const char *env = getenv("RINGBOOT_BOOT_ID");
+	char buf[64];
+	ssize_t n;
+	size_t len;
+	int fd, err;
+
+	out[0] = '\0';
+	if (env && *env) {
+		if (!rb_boot_id_ok(env))
+			return -EINVAL;
+		memcpy(out, env, RB_BOOT_ID_LEN + 1);
+		return 0;
+	}
+	fd = open(RB_BOOT_ID_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	do
+		n = read(fd, buf, sizeof(buf) - 1);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	close(fd);
+	len = (size_t)n;
+	buf[len] = '\0';
+	if (len && buf[len - 1] == '\n')
+		buf[len - 1] = '\0';
+	if (!rb_boot_id_ok(buf))
+		return -EINVAL;
+	memcpy(out, buf, RB_BOOT_ID_LEN + 1);
+	return 0;
+}
+
+/* This boot's id, or why it is unknown (then a late commit hook is only
+ * known to the process that ran it). */
+static void read_boot_id(struct rb_slots *s)
+{
+	const char *env = getenv("RINGBOOT_BOOT_ID");
+	int err = rb_boot_id_read(s->boot_id);
+
+	if (!err)
+		return;
+	if (env && *env) {
+		snprintf(s->boot_id_why, sizeof(s->boot_id_why), "RINGBOOT_BOOT_ID is not a boot "
+			 "id (8-4-4-4-12 lowercase hex digits)");
+		rb_warn("%s: ignored", s->boot_id_why);
+	} else {
+		snprintf(s->boot_id_why, sizeof(s->boot_id_why), "cannot read %s: %s",
+			 RB_BOOT_ID_PATH, err == -EINVAL ? "not a boot id" : strerror(-err));
+	}
+}
+
 static int path_in(char *out, size_t cap, const char *dir, const char *name)
 {
 	int n = snprintf(out, cap, "%s/%s", dir, name);
@@ -79,6 +150,7 @@ int rb_slots_init(struct rb_slots *s, const struct rb_slots_cfg *cfg)
 	if (!s->cfg.max_tries)
 		s->cfg.max_tries = RB_SLOTS_DEFAULT_TRIES;
 	rb_fault_init(&s->fault);
+	read_boot_id(s);
 	if (!cfg->state_dir || strlen(cfg->state_dir) >= sizeof(s->dir))
 		return fail(s, -EINVAL, "no usable state directory");
 	memcpy(s->dir, cfg->state_dir, strlen(cfg->state_dir) + 1);
@@ -178,6 +250,10 @@ int rb_slots_save(struct rb_slots *s)
 	int n, err;
 
 	s->rec.generation++;
+	/* hook_boot describes a pending image whose commit hook has run: a
+	 * confirmation, a rollback or a new commit ends it. */
+	if (s->rec.active < 0 || !s->rec.pending || s->rec.hook != RB_HOOK_NONE)
+		s->rec.hook_boot[0] = '\0';
 	n = rb_slots_rec_format(&s->rec, buf, sizeof(buf));
 	if (n < 0)
 		return fail(s, n, "cannot format the slot record");
@@ -241,9 +317,25 @@ static int run_owed(struct rb_slots *s)
 	/* The hook has done its work; only the record still says it is owed. */
 	rb_fault_point(&s->fault, "after-hook");
 	s->rec.hook = RB_HOOK_NONE;
+	if (ev == RB_HOOK_COMMIT) {
+		/*
+		 * Late: the running system was started by a boot loader that
+		 * had not been told of the image. The same replacement records
+		 * this boot, so that later runs in it know (rb_slots_restart_due).
+		 */
+		s->late_commit = true;
+		memcpy(s->rec.hook_boot, s->boot_id, sizeof(s->rec.hook_boot));
+		if (!s->boot_id[0])
+			rb_warn("slot %c: the late commit hook ran, but this boot's id is unknown "
+				"(%s): later ringboot runs in this boot cannot tell that it is "
+				"still the old image's", rb_slot_letter(s->rec.active),
+				s->boot_id_why);
+	}
 	err = rb_slots_save(s);
-	if (err)
+	if (err) {
 		s->rec.hook = ev;	/* the record on disk still owes it */
+		s->rec.hook_boot[0] = '\0';
+	}
 	return err;
 }
 
@@ -277,6 +369,15 @@ int rb_slots_settle(struct rb_slots *s, enum rb_hook_event *ran)
 	return 0;
 }
 
+bool rb_slots_restart_due(const struct rb_slots *s)
+{
+	if (s->rec.active < 0 || !s->rec.pending || s->rec.hook != RB_HOOK_NONE)
+		return false;
+	if (s->late_commit)
+		return true;
+	return s->rec.hook_boot[0] && s->boot_id[0] && !strcmp(s->rec.hook_boot, s->boot_id);
+}
+
 int rb_slots_mark_good(struct rb_slots *s)
 {
 	int err;
@@ -289,6 +390,10 @@ int rb_slots_mark_good(struct rb_slots *s)
 		return fail(s, -ENOENT, "no active image to mark good");
 	if (!s->rec.pending)
 		return 0;	/* already confirmed: nothing to write */
+	if (rb_slots_restart_due(s))
+		return fail(s, -EAGAIN, "slot %c's commit hook ran during this boot (it was owed "
+			    "from an interrupted run); the running system is still the old image; "
+			    "confirm after restarting into it", rb_slot_letter(s->rec.active));
 	s->rec.pending = false;
 	s->rec.tries = 0;
 	rb_slots_owe_hook(s, RB_HOOK_GOOD);
@@ -310,6 +415,15 @@ int rb_slots_count_boot(struct rb_slots *s, bool *rolled_back)
 		return err;
 	if (cur < 0 || !s->rec.pending)
 		return 0;
+	if (rb_slots_restart_due(s)) {
+		/* This boot is the old image's: not a try of the new one. */
+		rb_warn("slot %c's commit hook ran during this boot (it was owed from an "
+			"interrupted run); the running system is still the old image: this boot is "
+			"not counted; restart into slot %c", rb_slot_letter(cur), rb_slot_letter(cur));
+		return 0;
+	}
+	/* A late commit hook's boot (if any) is over: forget it. */
+	s->rec.hook_boot[0] = '\0';
 	if (s->rec.tries < s->cfg.max_tries) {
 		s->rec.tries++;
 		return rb_slots_save(s);

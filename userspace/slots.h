@@ -23,6 +23,8 @@
 #define RB_SLOTS_LOCK		"slots.lock"
 #define RB_SLOTS_DEFAULT_TRIES	3
 #define RB_SLOTS_RECORD_MAX	4096
+#define RB_BOOT_ID_LEN		36	/* a UUID as the kernel writes it */
+#define RB_BOOT_ID_PATH		"/proc/sys/kernel/random/boot_id"
 
 enum rb_slot_state {
 	RB_SLOT_EMPTY,		/* never written */
@@ -60,6 +62,15 @@ struct rb_slots_rec {
 	bool pending;		/* active image not yet marked good */
 	unsigned tries;		/* boots of the pending image so far */
 	enum rb_hook_event hook;	/* hook event owed for the active slot */
+	/*
+	 * The kernel boot id of the boot in which the pending image's commit
+	 * hook ran late (it was owed from an interrupted run); "" when it did
+	 * not. That boot was started by a boot loader that had not been told
+	 * of the image, so it runs the old one: it is not counted, mark-good
+	 * refuses, and boot asks for a restart (rb_slots_restart_due). Only
+	 * with pending 1 and nothing owed; rb_slots_save drops it otherwise.
+	 */
+	char hook_boot[RB_BOOT_ID_LEN + 1];
 	struct rb_slot_info slot[2];
 };
 
@@ -93,9 +104,21 @@ struct rb_slots {
 	int lock_fd;
 	struct rb_slots_rec rec;
 	struct rb_fault fault;
+	char boot_id[RB_BOOT_ID_LEN + 1];	/* this boot's id; "" when unknown */
+	char boot_id_why[160];		/* why it is unknown */
+	bool late_commit;		/* this process ran an owed commit hook */
 	char why[512];		/* message of the last failure */
 };
 
+/*
+ * The kernel's id of the running boot (RB_BOOT_ID_PATH), or RINGBOOT_BOOT_ID
+ * when set (tests). 0, -errno, or -EINVAL when the value is not a boot id.
+ */
+int rb_boot_id_read(char out[RB_BOOT_ID_LEN + 1]);
+/* Is s a boot id: 8-4-4-4-12 lowercase hex digits? */
+bool rb_boot_id_ok(const char *s);
+
+/* Also reads the boot id (rb_boot_id_read; "" and boot_id_why when unknown). */
 int rb_slots_init(struct rb_slots *s, const struct rb_slots_cfg *cfg);
 /* Take the update lock (flock on slots.lock). wait=false: -EBUSY if held. */
 int rb_slots_lock(struct rb_slots *s, bool wait);
@@ -129,9 +152,18 @@ bool rb_slots_active_is(const struct rb_slots *s, const char *name, const uint8_
  * Every verb that acts on the slots calls it before anything else. Returns 0
  * (nothing owed, or run and cleared), or -errno with the record unchanged
  * and the event still owed: the hook failed, or none is configured.
- * *ran (may be NULL) is set when a hook ran to completion.
+ * *ran (may be NULL) is set when a hook ran to completion. A commit hook
+ * run here is late: the record replacement that clears it also records this
+ * boot's id (hook_boot), see rb_slots_restart_due.
  */
 int rb_slots_settle(struct rb_slots *s, enum rb_hook_event *ran);
+/*
+ * Is a restart into the pending image due because its commit hook ran late
+ * during this boot (run by this process, or recorded with this boot's id)?
+ * Then the running system is still the old image: count-boot counts nothing,
+ * mark-good refuses, boot exits 3. False in any later boot.
+ */
+bool rb_slots_restart_due(const struct rb_slots *s);
 /*
  * Record the hook event owed for the active slot (nothing when no hook is
  * configured) in the record replacement the caller is about to make; then
@@ -140,13 +172,15 @@ int rb_slots_settle(struct rb_slots *s, enum rb_hook_event *ran);
 void rb_slots_owe_hook(struct rb_slots *s, enum rb_hook_event ev);
 /*
  * Confirm the running (active, pending) image. An owed hook runs first
- * (rb_slots_settle); if it fails, nothing is confirmed.
+ * (rb_slots_settle); if it fails, nothing is confirmed. -EAGAIN, nothing
+ * confirmed, when a restart into the image is due (rb_slots_restart_due).
  */
 int rb_slots_mark_good(struct rb_slots *s);
 /*
  * Count one boot of the active image, after running an owed hook. A pending
  * image booted more than max_tries times without mark-good is rolled back to
  * the other slot when that one is good (*rolled_back set); the hook is told.
+ * Nothing is counted while rb_slots_restart_due (this boot ran the old image).
  */
 int rb_slots_count_boot(struct rb_slots *s, bool *rolled_back);
 /* Run the commit hook: HOOK SLOT DEVICE, with RINGBOOT_EVENT etc. in the environment. */

@@ -321,6 +321,8 @@ static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, 
 		rb_json_uint(&j, s.cfg.max_tries);
 		rb_json_key(&j, "hook_owed");
 		rb_json_str(&j, s.rec.hook ? rb_hook_event_name(s.rec.hook) : NULL);
+		rb_json_key(&j, "restart_due");
+		rb_json_bool(&j, rb_slots_restart_due(&s));
 		if (given[1]) {
 			rb_json_key(&j, "have");
 			rb_json_bool(&j, have);
@@ -347,6 +349,10 @@ static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, 
 		printf("hook owed: %s for slot %c (the hook has not completed; the next ringboot "
 		       "run that acts on the slots runs it first)\n",
 		       rb_hook_event_name(s.rec.hook), rb_slot_letter(s.rec.active));
+	if (rb_slots_restart_due(&s))
+		printf("restart due: slot %c's commit hook ran late, during this boot; the running "
+		       "system is still the old image (this boot is not counted, mark-good waits "
+		       "for the restart)\n", rb_slot_letter(s.rec.active));
 	for (int i = 0; i < 2; i++)
 		print_slot_text(&s, i, verified[i]);
 	if (given[1])
@@ -358,7 +364,8 @@ static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, 
 static const char mark_good_usage[] =
 	"Usage: ringboot mark-good [--hook PROG] [slot options]\n"
 	"  Confirm the running (active) image: it will not be rolled back.\n"
-	"  A hook event the slot record still owes runs first.\n";
+	"  A hook event the slot record still owes runs first. Refused in the boot in\n"
+	"  which the image's commit hook ran late (the old image is running).\n";
 
 static int mark_good(struct rb_ctx *ctx, struct rb_slot_opts *o)
 {
@@ -394,7 +401,8 @@ static const char count_boot_usage[] =
 	"Usage: ringboot count-boot [--max-tries N] [--hook PROG] [slot options]\n"
 	"  Run once per boot, early: counts a boot of an image that awaits mark-good\n"
 	"  and, past N boots (default 3), rolls back to the other slot.\n"
-	"  A hook event the slot record still owes runs first.\n";
+	"  A hook event the slot record still owes runs first; a late commit hook\n"
+	"  means this boot is the old image's, and it is not counted.\n";
 
 static int count_boot(struct rb_ctx *ctx, struct rb_slot_opts *o)
 {
@@ -427,6 +435,8 @@ static int count_boot(struct rb_ctx *ctx, struct rb_slot_opts *o)
 		rb_json_bool(&j, s.rec.pending);
 		rb_json_key(&j, "tries");
 		rb_json_uint(&j, s.rec.tries);
+		rb_json_key(&j, "restart_due");
+		rb_json_bool(&j, rb_slots_restart_due(&s));
 		rb_json_obj_end(&j);
 		rb_json_end(&j);
 	}

@@ -171,6 +171,12 @@ static int parse_line(struct rb_slots_rec *rec, const char *key, const char *val
 			return -EINVAL;
 		rec->hook = (enum rb_hook_event)i;
 		seen[0] |= 32;
+	} else if (!strcmp(key, "hookboot")) {
+		/* Optional: only after a late commit hook (rb_slots_restart_due). */
+		if (!rb_boot_id_ok(val))
+			return -EINVAL;
+		memcpy(rec->hook_boot, val, RB_BOOT_ID_LEN + 1);
+		seen[0] |= 64;
 	} else {
 		return 0;
 	}
@@ -199,6 +205,11 @@ static int check_consistent(const struct rb_slots_rec *rec, char *why, size_t wh
 		return rb_img_fail(-EBADMSG, why, whylen, "%s hook owed for %s image",
 				   rb_hook_event_name(rec->hook),
 				   rec->pending ? "a pending" : "a confirmed");
+	/* The boot of a late commit hook: the hook has run, the image is pending. */
+	if (rec->hook_boot[0] && (!rec->pending || rec->hook != RB_HOOK_NONE))
+		return rb_img_fail(-EBADMSG, why, whylen, "hookboot %s",
+				   !rec->pending ? "without a pending image"
+						 : "while a hook event is owed");
 	return 0;
 }
 
@@ -294,6 +305,8 @@ int rb_slots_rec_format(const struct rb_slots_rec *rec, char *buf, size_t cap)
 		  REC_FORMAT, rec->generation,
 		  rec->active < 0 ? "none" : rec->active ? "b" : "a",
 		  rec->pending, rec->tries, rb_hook_event_name(rec->hook));
+	if (!err && rec->hook_boot[0])
+		err = put(buf, cap, &off, "hookboot %s\n", rec->hook_boot);
 	for (int i = 0; i < 2 && !err; i++) {
 		const struct rb_slot_info *si = &rec->slot[i];
 		char c = rb_slot_letter(i);

@@ -12,7 +12,11 @@
 # Then, with a commit hook: a kill right before or right after a hook (of a
 # commit, a confirmation or a rollback) leaves the event owed in the record,
 # the next verb runs the hook exactly once more before anything else, and a
-# hook that fails keeps the event owed and fails the verb.
+# hook that fails keeps the event owed and fails the verb. A commit hook run
+# late (owed from a killed update) means the boot it ran in is still the old
+# image's: in that boot (RINGBOOT_BOOT_ID) count-boot counts nothing,
+# mark-good refuses and boot asks for a restart; the next boot counts and
+# confirms.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 
 R=$RINGBOOT_BIN
@@ -28,6 +32,11 @@ head -c 1200000 /dev/urandom > p1
 head -c 1100000 /dev/urandom > p2
 "$R" image pack --key k --name IMG_ONE --version 1 --models 9611G p1 -o one.img >/dev/null || bail "pack"
 "$R" image pack --key k --name IMG_TWO --version 2 --models 9611G p2 -o two.img >/dev/null || bail "pack"
+# The kernel boot id the verbs see: each test "boot" gets its own.
+boots=0
+new_boot() { boots=$((boots + 1)); RINGBOOT_BOOT_ID=$(printf '00000000-0000-4000-8000-%012d' $boots); }
+export RINGBOOT_BOOT_ID
+new_boot
 # Big enough that a random kill lands mid-stream.
 head -c 16000000 /dev/urandom > p3
 "$R" image pack --key k --name IMG_BIG --version 3 --models 9611G p3 -o big.img >/dev/null || bail "pack"
@@ -156,13 +165,15 @@ is "$(owed)" "" "nothing owed once the hooks completed"
 hc=one hs=a hn=two ns=b
 
 # A kill right before the commit hook and right after it (before the record
-# says it is done); then each verb that acts on the slots settles it.
+# says it is done); then each verb that acts on the slots settles it, in the
+# same boot.
 for fault in hook:1 after-hook:1; do
 	before=0
 	[ $fault = after-hook:1 ] && before=1
-	# "!": the verb then fails for its own reason (the new image awaits
-	# mark-good, so the old one may not overwrite it), after the hook ran.
-	for verb in "image install --keys keys @next.img" count-boot mark-good \
+	# "!": the verb then fails for its own reason after the hook ran: the new
+	# image awaits mark-good, so the old one may not overwrite it; mark-good
+	# does not confirm an image whose commit hook ran late in this boot.
+	for verb in "image install --keys keys @next.img" count-boot "!mark-good" \
 		    "!image install --keys keys @cur.img"; do
 		name=$(upper $hn)
 		v=${verb//@next/$hn}
@@ -182,10 +193,13 @@ for fault in hook:1 after-hook:1; do
 		else
 			v=${v#!}
 			# shellcheck disable=SC2086
-			nok "$fault, then $v: refused (pending)" hk $v
+			nok "$fault, then $v: refused (pending, or the hook ran late in this boot)" hk $v
 		fi
 		is "$(ran "commit $ns $name")" $((before + 1)) "$fault, then $v: the owed commit hook ran exactly once more"
-		is "$(owed)/$(jfield active)" "/$ns" "$fault, then $v: nothing owed, slot $ns active"
+		is "$(owed)/$(jfield active)/$(jfield tries)" "/$ns/0" \
+			"$fault, then $v: nothing owed, slot $ns active, this boot not counted"
+		# The restart into the new image: confirmed there.
+		new_boot
 		if [ "$(jfield pending)" = True ]; then hk mark-good || fail "mark-good after $v"; fi
 		advance
 	done
@@ -246,7 +260,10 @@ rm hook.fail
 : > hook.log
 ok "the hook works again: count-boot succeeds" hk count-boot
 is "$(cat hook.log)" "commit $ns $name" "the next verb ran the owed commit hook once"
-is "$(owed)/$(jfield tries)" "/1" "the event is cleared, then the boot was counted"
+is "$(owed)/$(jfield tries)" "/0" "the event is cleared; it ran late, so this boot is not counted"
+new_boot
+ok "the next boot is counted" hk count-boot
+is "$(jfield tries)" 1 "the next boot is counted"
 : > hook.log
 touch hook.fail
 nok "mark-good whose own hook fails: fails" hk mark-good
@@ -255,4 +272,78 @@ rm hook.fail
 ok "the next verb settles it" hk count-boot
 is "$(owed)/$(ran "good $ns $name")" "/2" "the good hook ran once more, nothing owed"
 ok "the hook state directory verifies" "$R" --state-dir "$HS" status --verify
+advance
+
+# --- The boot in which a late commit hook runs is still the old image's: the
+# boot loader that started it had not been told of the new one. In that boot
+# (the same RINGBOOT_BOOT_ID) count-boot runs the hook and counts nothing,
+# mark-good refuses and boot asks for a restart (exit 3); in the next boot
+# count-boot counts and mark-good confirms.
+new_boot
+name=$(upper "$hn")
+ok "late: an update to $name is killed before its hook" killed_hk hook:1 image install --keys keys "$hn.img"
+new_boot	# restarted; the boot loader still boots slot $hs
+late_boot=$RINGBOOT_BOOT_ID
+: > hook.log
+out=$(hk count-boot 2>&1)
+is "$?" 0 "late: count-boot succeeds"
+is "$(cat hook.log)" "commit $ns $name" "late: count-boot ran the owed commit hook once"
+is "$(owed)/$(jfield pending)/$(jfield tries)/$(jfield restart_due)" "/True/0/True" \
+	"late: count-boot did not count this boot, a restart is due"
+case $out in *"slot $ns's commit hook ran during this boot"*"not counted"*) pass "late: count-boot says why it counts nothing" ;;
+	*) fail "late: count-boot says why it counts nothing"; diag "$out" ;; esac
+grep -qx "hookboot $late_boot" "$HS/slots.state"
+is "$?" 0 "late: the record holds the boot the hook ran in"
+out=$("$R" --state-dir "$HS" status)
+case $out in *"restart due: slot $ns's commit hook ran late, during this boot"*) pass "late: status shows the restart due" ;;
+	*) fail "late: status shows the restart due"; diag "$out" ;; esac
+gen=$(jfield generation)
+ok "late: count-boot again in the same boot" hk count-boot
+is "$(jfield tries)/$(jfield generation)/$(wc -l < hook.log)" "0/$gen/1" \
+	"late: counted nothing, wrote nothing, ran no hook"
+out=$(hk mark-good 2>&1)
+is "$?" 1 "late: mark-good refuses in the same boot"
+case $out in *"slot $ns's commit hook ran during this boot"*"still the old image"*"confirm after restarting into it"*)
+	pass "late: mark-good says why" ;;
+	*) fail "late: mark-good says why"; diag "$out" ;; esac
+is "$(jfield pending)/$(jfield generation)/$(wc -l < hook.log)" "True/$gen/1" \
+	"late: mark-good left the record unchanged and ran no hook"
+# boot: this configuration fails at once (no upgrade script), so the test
+# needs no server; a restart due outranks the failure, which is still reported.
+: > boot.conf
+bj=$("$R" --json --state-dir "$HS" boot --no-dhcp --config "$T/boot.conf" --hook "$T/hook.sh" 2>boot.err)
+is "$?" 3 "late: boot in the same boot exits 3 (restart due), although nothing is owed any more"
+bfield() { python3 -c 'import json,sys; d=json.loads(sys.argv[1]); v=d
+for k in sys.argv[2].split("."): v=v[int(k)] if isinstance(v,list) else v.get(k)
+print("" if v is None else v)' "$bj" "$1"; }
+is "$(bfield result)/$(bfield phase)/$(bfield timeline.0.phase)/$(bfield timeline.0.status)/$(bfield active_slot)" \
+	"restart/config/hook/skipped/$ns" \
+	"late: the timeline says the hook ran earlier in this boot; the later failure is reported with its phase"
+case $(bfield reason) in *"no upgrade script"*) pass "late: the failure's reason is reported" ;;
+	*) fail "late: the failure's reason is reported"; diag "$bj" ;; esac
+out=$("$R" --state-dir "$HS" boot --no-dhcp --config "$T/boot.conf" --hook "$T/hook.sh" 2>&1)
+is "$?" 3 "late: boot (text) exits 3 too"
+case $out in *"phase config failed: "*"a restart into $name is due all the same"*) pass "late: boot (text) prints the failure and the restart" ;;
+	*) fail "late: boot (text) prints the failure and the restart"; diag "$out" ;; esac
+is "$(jfield tries)/$(jfield pending)/$(wc -l < hook.log)" "0/True/1" "late: boot counted, confirmed and ran nothing"
+new_boot	# the restart: the boot loader boots slot $ns now
+ok "late, next boot: count-boot" hk count-boot
+is "$(jfield tries)/$(jfield restart_due)/$(wc -l < hook.log)" "1/False/1" "late, next boot: counted, no restart due, no hook"
+grep -q "^hookboot" "$HS/slots.state"
+is "$?" 1 "late, next boot: the record forgets the late hook's boot"
+ok "late, next boot: mark-good confirms" hk mark-good
+is "$(jfield pending)/$(tail -n 1 hook.log)" "False/good $ns $name" "late, next boot: confirmed, the good hook ran"
+bj=$("$R" --json --state-dir "$HS" boot --no-dhcp --config "$T/boot.conf" --hook "$T/hook.sh" 2>/dev/null)
+is "$?/$(bfield result)/$(bfield phase)" "1/failed/config" "late, next boot: boot no longer asks for a restart"
+advance
+# A boot killed after the commit hook of its own run: the next verb in the
+# same boot repeats it, late, and the same rules apply.
+name=$(upper "$hn")
+ok "late: an update to $name is killed right after its hook" killed_hk after-hook:1 image install --keys keys "$hn.img"
+nok "late: mark-good in the same boot runs the hook and refuses" hk mark-good
+is "$(owed)/$(jfield pending)/$(jfield restart_due)" "/True/True" "late: settled, still pending, a restart due"
+new_boot
+ok "late: confirmed after the restart" hk mark-good
+is "$(jfield pending)" False "late: confirmed"
+ok "the hook state directory verifies at the end" "$R" --state-dir "$HS" status --verify
 done_testing

@@ -5,7 +5,8 @@
  * would: odd chunk sizes across the header, rewind, unknown size, refusal
  * before any payload byte, the pending rule, rollback, already-installed,
  * and the hook event the record owes (run first by every verb, kept owed
- * while the hook fails).
+ * while the hook fails), and the boot in which a commit hook ran late (not
+ * counted, not confirmed; a later boot is).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -28,6 +29,9 @@
 #include "slots.h"
 
 static char dir[] = "/tmp/rb-slots-XXXXXX";
+/* Boot ids (RINGBOOT_BOOT_ID) of the boots the tests pretend to be in. */
+#define BOOT1 "0f3c2a9e-6b1d-4c8e-9a7f-1e2d3c4b5a69"
+#define BOOT2 "7d41e0b2-93c5-4f6a-b8d7-2c1e0f9a8b76"
 static const char rfc_seed_hex[] =
 	"9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
 static uint8_t seed[32];
@@ -139,6 +143,17 @@ static void record_round_trip(void **state)
 		assert_int_equal(p.pending, r.pending);
 	}
 	assert_string_equal(rb_hook_event_name(RB_HOOK_ROLLBACK), "rollback");
+	/* The boot of a late commit hook: written only when there is one. */
+	r.hook = RB_HOOK_NONE;
+	r.pending = true;
+	assert_null(strstr(buf, "hookboot"));
+	snprintf(r.hook_boot, sizeof(r.hook_boot), "%s", BOOT1);
+	n = rb_slots_rec_format(&r, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_non_null(strstr(buf, "\nhook none\nhookboot " BOOT1 "\n"));
+	assert_int_equal(rb_slots_rec_parse(buf, (size_t)n, &p, why, sizeof(why)), 0);
+	assert_string_equal(p.hook_boot, BOOT1);
+	assert_true(p.pending);
 }
 
 /* A record as the agent wrote it before the hook field existed. */
@@ -166,6 +181,7 @@ static void record_without_hook_field(void **state)
 
 	assert_int_equal(rb_slots_rec_parse(old_record, strlen(old_record), &p, why, sizeof(why)), 0);
 	assert_int_equal(p.hook, RB_HOOK_NONE);
+	assert_string_equal(p.hook_boot, "");	/* and no late commit hook */
 	assert_int_equal(p.active, 0);
 	assert_true(p.pending);
 	/* Written back, it gains the field (nothing owed) and parses again. */
@@ -235,6 +251,37 @@ static void record_refusals(void **state)
 	     "without an active slot");
 	EDIT("pending 0\ntries 0\nhook none\n", "pending 1\ntries 0\nhook good\n", "pending");
 	EDIT("pending 0\ntries 0\nhook none\n", "pending 1\ntries 0\nhook rollback\n", "pending");
+	/* The boot of a late commit hook: a boot id, once, for a pending image
+	 * whose hook has run. */
+#define LATE(line) "pending 1\ntries 0\nhook none\n" line
+	{
+		static const char *const bad[] = {
+			"hookboot 0F3C2A9E-6B1D-4C8E-9A7F-1E2D3C4B5A69\n",	/* upper case */
+			"hookboot 0f3c2a9e6b1d4c8e9a7f1e2d3c4b5a69\n",	/* no dashes */
+			"hookboot 0f3c2a9e-6b1d-4c8e-9a7f-1e2d3c4b5a6\n",	/* short */
+			"hookboot 0f3c2a9e-6b1d-4c8e-9a7f-1e2d3c4b5a690\n",	/* long */
+			"hookboot 0f3c2a9e-6b1d-4c8e-9a7f-1e2d3c4b5a6g\n",	/* not hex */
+			"hookboot 0f3c2a9e-6b1d-4c8e-9a7f-1e2d3c4b5a69 \n",	/* trailing blank */
+			"hookboot  0f3c2a9e-6b1d-4c8e-9a7f-1e2d3c4b5a69\n",	/* two blanks */
+			"hookboot 0f3c2a9e:6b1d-4c8e-9a7f-1e2d3c4b5a69\n",	/* not a dash */
+			"hookboot -\n",
+			"hookboot none\n",
+			"hookboot \n",
+		};
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			char to[200];
+
+			snprintf(to, sizeof(to), LATE("%s"), bad[i]);
+			EDIT("pending 0\ntries 0\nhook none\n", to, "bad value");
+		}
+	}
+	EDIT("pending 0\ntries 0\nhook none\n", LATE("hookboot\n"), "no value");
+	EDIT("pending 0\ntries 0\nhook none\n",
+	     LATE("hookboot " BOOT1 "\nhookboot " BOOT2 "\n"), "twice");
+	EDIT("hook none\n", "hook none\nhookboot " BOOT1 "\n", "without a pending image");
+	EDIT("pending 0\ntries 0\nhook none\n", "pending 1\ntries 0\nhook commit\nhookboot " BOOT1 "\n",
+	     "owed");
 #undef EDIT
 	/* ... while the consistent owed events parse. */
 	{
@@ -259,6 +306,21 @@ static void record_refusals(void **state)
 			assert_int_equal(p.hook, want[i]);
 		}
 	}
+	/* ... and a pending image with the boot of its late commit hook parses. */
+	{
+		static const char from[] = "pending 0\ntries 0\nhook none\n";
+		static const char to[] = LATE("hookboot " BOOT2 "\n");
+		char *at;
+
+		memcpy(edit, buf, (size_t)n + 1);
+		at = strstr(edit, from);
+		assert_non_null(at);
+		memmove(at + strlen(to), at + strlen(from), strlen(at + strlen(from)) + 1);
+		memcpy(at, to, strlen(to));
+		assert_int_equal(rb_slots_rec_parse(edit, reseal(edit), &p, why, sizeof(why)), 0);
+		assert_string_equal(p.hook_boot, BOOT2);
+	}
+#undef LATE
 	/* A newer agent's extra key is ignored. */
 	memcpy(edit, buf, (size_t)n + 1);
 	{
@@ -438,6 +500,22 @@ static void relock(struct rb_slots *s)
 	assert_int_equal(rb_slots_load(s), 0);
 }
 
+/* Another ringboot process, in the boot with id boot_id ("": as given). */
+static void next_run(struct rb_slots *s, const char *boot_id)
+{
+	struct rb_slots_cfg cfg = s->cfg;
+	char path[sizeof(s->dir)];
+
+	memcpy(path, s->dir, sizeof(path));
+	cfg.state_dir = path;
+	if (*boot_id)
+		assert_int_equal(setenv("RINGBOOT_BOOT_ID", boot_id, 1), 0);
+	rb_slots_unlock(s);
+	assert_int_equal(rb_slots_init(s, &cfg), 0);
+	assert_int_equal(rb_slots_lock(s, true), 0);
+	assert_int_equal(rb_slots_load(s), 0);
+}
+
 static void owed_hook_runs_first(void **state)
 {
 	struct rb_image_policy pol = { .keys = &kr };
@@ -449,6 +527,7 @@ static void owed_hook_runs_first(void **state)
 	bool rolled;
 
 	make_hook("owed", hook, sizeof(hook));
+	assert_int_equal(setenv("RINGBOOT_BOOT_ID", BOOT1, 1), 0);
 	fresh_slots(&s, "owed");
 	s.cfg.hook = hook;
 	s.cfg.max_tries = 1;
@@ -492,14 +571,23 @@ static void owed_hook_runs_first(void **state)
 	s.cfg.hook = hook;
 	assert_string_equal(hook_log("owed"), "commit a\ncommit a\ncommit a\ncommit a\n");
 
-	/* The hook works again: the next verb runs it once, then does its own work. */
+	/* The hook works again: the next verb runs it once. It ran late, so
+	 * this boot is the old image's: not counted, and not confirmed. */
 	hook_fails("owed", false);
 	relock(&s);
 	assert_int_equal(rb_slots_count_boot(&s, &rolled), 0);
 	assert_string_equal(hook_log("owed"), "commit a\ncommit a\ncommit a\ncommit a\ncommit a\n");
 	relock(&s);
 	assert_int_equal(s.rec.hook, RB_HOOK_NONE);
+	assert_int_equal(s.rec.tries, 0);
+	assert_string_equal(s.rec.hook_boot, BOOT1);
+	assert_int_equal(rb_slots_mark_good(&s), -EAGAIN);
+	/* In the next boot the image runs: counted, then confirmed. */
+	next_run(&s, BOOT2);
+	assert_int_equal(rb_slots_count_boot(&s, &rolled), 0);
+	relock(&s);
 	assert_int_equal(s.rec.tries, 1);
+	assert_string_equal(s.rec.hook_boot, "");
 	assert_int_equal(rb_slots_mark_good(&s), 0);
 	assert_non_null(strstr(hook_log("owed"), "commit a\ngood a\n"));
 	relock(&s);
@@ -536,8 +624,151 @@ static void owed_hook_runs_first(void **state)
 	assert_int_equal(s.rec.hook, RB_HOOK_NONE);
 	rb_slots_unlock(&s);
 	assert_non_null(strstr(hook_log("owed"), "commit b\nrollback a\nrollback a\n"));
+	unsetenv("RINGBOOT_BOOT_ID");
 	free(one);
 	free(two);
+}
+
+/*
+ * A commit hook run late (owed from a killed run) means the running system
+ * was started before the boot loader was told: in that boot, whichever run
+ * ran the hook, count-boot counts nothing and mark-good confirms nothing. A
+ * later boot counts and confirms. The hook of a commit run by the committing
+ * run itself is not late.
+ */
+static void late_commit_hook_boot(void **state)
+{
+	struct rb_image_policy pol = { .keys = &kr };
+	struct rb_slots s;
+	uint8_t *one, *two;
+	size_t l1 = make_image("ONE", 1, 9000, &one), l2 = make_image("TWO", 2, 9000, &two);
+	char hook[300], why[512], boot_id[RB_BOOT_ID_LEN + 1];
+	uint64_t gen;
+	bool rolled;
+
+	/* The kernel's own boot id is one. */
+	unsetenv("RINGBOOT_BOOT_ID");
+	if (!rb_boot_id_read(boot_id))
+		assert_true(rb_boot_id_ok(boot_id));
+	assert_true(rb_boot_id_ok(BOOT1));
+	assert_false(rb_boot_id_ok("0f3c2a9e-6b1d-4c8e-9a7f-1e2d3c4b5a6"));
+	assert_false(rb_boot_id_ok(""));
+	assert_int_equal(setenv("RINGBOOT_BOOT_ID", "0F3C2A9E-6B1D-4C8E-9A7F-1E2D3C4B5A69", 1), 0);
+	assert_int_equal(rb_boot_id_read(boot_id), -EINVAL);
+	assert_int_equal(setenv("RINGBOOT_BOOT_ID", BOOT1, 1), 0);
+	assert_int_equal(rb_boot_id_read(boot_id), 0);
+	assert_string_equal(boot_id, BOOT1);
+
+	make_hook("late", hook, sizeof(hook));
+	fresh_slots(&s, "late");
+	s.cfg.hook = hook;
+	/* A commit whose own run ran the hook: confirmed in the same boot. */
+	assert_int_equal(feed(&s, &pol, one, l1, 4096, l1, why), 0);
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_false(rb_slots_restart_due(&s));
+	assert_string_equal(s.rec.hook_boot, "");
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+
+	/* The update to TWO killed before its hook; then count-boot runs it. */
+	assert_int_equal(feed(&s, &pol, two, l2, 4096, l2, why), 0);
+	leave_owed(&s, RB_HOOK_COMMIT);
+	next_run(&s, BOOT1);
+	assert_false(rb_slots_restart_due(&s));	/* not before the hook ran */
+	assert_int_equal(rb_slots_count_boot(&s, &rolled), 0);
+	assert_false(rolled);
+	assert_true(rb_slots_restart_due(&s));
+	assert_string_equal(hook_log("late"), "commit a\ngood a\ncommit b\ncommit b\n");
+	relock(&s);
+	assert_int_equal(s.rec.tries, 0);
+	assert_int_equal(s.rec.hook, RB_HOOK_NONE);
+	assert_string_equal(s.rec.hook_boot, BOOT1);
+	gen = s.rec.generation;
+
+	/* Later runs in the same boot know it from the record. */
+	next_run(&s, BOOT1);
+	assert_true(rb_slots_restart_due(&s));
+	assert_int_equal(rb_slots_count_boot(&s, &rolled), 0);
+	assert_int_equal(rb_slots_mark_good(&s), -EAGAIN);
+	assert_non_null(strstr(s.why, "slot b's commit hook ran during this boot"));
+	assert_non_null(strstr(s.why, "still the old image"));
+	relock(&s);
+	assert_int_equal(s.rec.generation, gen);	/* nothing written */
+	assert_true(s.rec.pending);
+	assert_int_equal(s.rec.tries, 0);
+	/* An update is refused as before: the image awaits mark-good. */
+	rb_slots_unlock(&s);
+	assert_int_equal(feed(&s, &pol, one, l1, 4096, l1, why), -EBUSY);
+
+	/* The next boot: counted (and the late hook's boot forgotten), confirmed. */
+	next_run(&s, BOOT2);
+	assert_false(rb_slots_restart_due(&s));
+	assert_int_equal(rb_slots_count_boot(&s, &rolled), 0);
+	relock(&s);
+	assert_int_equal(s.rec.tries, 1);
+	assert_string_equal(s.rec.hook_boot, "");
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+	relock(&s);
+	assert_false(s.rec.pending);
+	assert_string_equal(hook_log("late"), "commit a\ngood a\ncommit b\ncommit b\ngood b\n");
+
+	/* mark-good itself runs the late hook: it refuses in the same call. */
+	rb_slots_unlock(&s);
+	assert_int_equal(feed(&s, &pol, one, l1, 4096, l1, why), 0);
+	leave_owed(&s, RB_HOOK_COMMIT);
+	next_run(&s, BOOT2);
+	assert_int_equal(rb_slots_mark_good(&s), -EAGAIN);
+	relock(&s);
+	assert_true(s.rec.pending);
+	assert_int_equal(s.rec.hook, RB_HOOK_NONE);
+	assert_string_equal(s.rec.hook_boot, BOOT2);
+	/* The first boot counted after it forgets it. */
+	next_run(&s, BOOT1);
+	assert_int_equal(rb_slots_count_boot(&s, &rolled), 0);
+	relock(&s);
+	assert_int_equal(s.rec.tries, 1);
+	assert_string_equal(s.rec.hook_boot, "");
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+	rb_slots_unlock(&s);
+	assert_int_equal(feed(&s, &pol, two, l2, 4096, l2, why), 0);
+	leave_owed(&s, RB_HOOK_COMMIT);
+
+	/* This boot's id unknown: only the run that ran the hook knows. */
+	assert_int_equal(setenv("RINGBOOT_BOOT_ID", "not-a-boot-id", 1), 0);
+	next_run(&s, "");
+	assert_string_equal(s.boot_id, "");
+	assert_non_null(strstr(s.boot_id_why, "RINGBOOT_BOOT_ID"));
+	assert_int_equal(rb_slots_count_boot(&s, &rolled), 0);
+	assert_true(rb_slots_restart_due(&s));
+	assert_int_equal(rb_slots_mark_good(&s), -EAGAIN);
+	relock(&s);
+	assert_int_equal(s.rec.tries, 0);
+	assert_string_equal(s.rec.hook_boot, "");
+	unsetenv("RINGBOOT_BOOT_ID");
+	free(one);
+	free(two);
+}
+
+/* The record keeps the boot of a late commit hook only for a pending image. */
+static void hook_boot_dropped_on_save(void **state)
+{
+	struct rb_slots s;
+
+	fresh_slots(&s, "drop");
+	assert_int_equal(rb_slots_lock(&s, true), 0);	/* makes the directory */
+	s.rec.active = 0;
+	s.rec.slot[0].state = RB_SLOT_GOOD;
+	snprintf(s.rec.slot[0].name, sizeof(s.rec.slot[0].name), "A");
+	s.rec.slot[0].size = 1;
+	s.rec.pending = true;
+	snprintf(s.rec.hook_boot, sizeof(s.rec.hook_boot), "%s", BOOT1);
+	assert_int_equal(rb_slots_save(&s), 0);
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_string_equal(s.rec.hook_boot, BOOT1);
+	s.rec.pending = false;
+	assert_int_equal(rb_slots_save(&s), 0);
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_string_equal(s.rec.hook_boot, "");
+	rb_slots_unlock(&s);
 }
 
 /* A commit hook that fails in the committing run keeps the old image active. */
@@ -599,6 +830,8 @@ int main(void)
 		cmocka_unit_test(pending_blocks_and_rollback),
 		cmocka_unit_test(owed_hook_runs_first),
 		cmocka_unit_test(commit_hook_failure_restores),
+		cmocka_unit_test(late_commit_hook_boot),
+		cmocka_unit_test(hook_boot_dropped_on_save),
 		cmocka_unit_test(fault_spec_parsing),
 	};
 

@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # `ringboot boot` end to end against the lab's real nginx (HTTPS and HTTP),
 # tftpd-hpa and dnsmasq: first boot, second boot, a new APPNAME into the other
-# slot, a boot killed before its commit hook (the next boot runs the owed hook),
-# a bad image, server fallbacks, AUTH=1 with a wrong certificate, and the
-# real sample upgrade script and settings file.
+# slot, a boot killed before its commit hook (the next boot runs the owed hook;
+# in the boot that runs it late, count-boot counts nothing, mark-good refuses
+# and boot asks for a restart), a bad image, server fallbacks, AUTH=1 with a
+# wrong certificate, and the real sample upgrade script and settings file.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 rb=$RINGBOOT_BIN
@@ -122,6 +123,13 @@ killed_boot() {
 		--sson "$sson" --hook "$hook" > /dev/null 2>&1
 	rc=$?
 }
+# The kernel boot id the agent sees (RINGBOOT_BOOT_ID): each test "boot" gets its own.
+boots=0
+new_boot() { boots=$((boots + 1)); RINGBOOT_BOOT_ID=$(printf '00000000-0000-4000-8000-%012d' $boots); }
+export RINGBOOT_BOOT_ID
+new_boot
+jstatus() { "$rb" --json status --state-dir "$st" |
+	python3 -c 'import json,sys; v=json.load(sys.stdin)[sys.argv[1]]; print("" if v is None else v)' "$1"; }
 st_main=$st st=$LAB_DIR/state-hook
 script app-1.0
 killed_boot
@@ -131,7 +139,12 @@ boot --sson "$sson" --hook "$hook"
 is "$rc/$(phase_status hook)/$(phase_status image)" "3/ok/skipped" \
 	"the next boot runs the owed commit hook first, then skips the image and asks for a restart"
 is "$(cat "$LAB_DIR/hook.log")/$(owed)" "commit a app-1.0/" "the owed hook ran once; nothing owed"
-ok "mark-good with the hook" "$rb" mark-good --state-dir "$st" --hook "$hook"
+nok "mark-good in the same boot refuses (the old image is running)" "$rb" mark-good --state-dir "$st" --hook "$hook"
+boot --sson "$sson" --hook "$hook"
+is "$rc/$(phase_status hook)/$(phase_status image)" "3/skipped/skipped" \
+	"a second boot run in the same boot still asks for the restart"
+new_boot	# the restart into slot a
+ok "mark-good with the hook, after the restart" "$rb" mark-good --state-dir "$st" --hook "$hook"
 script app-2.0
 killed_boot
 is "$rc/$(owed)" "137/commit" "a second boot killed before its commit hook"
@@ -148,6 +161,53 @@ rm "$LAB_DIR/hook.fail"
 boot --sson "$sson" --hook "$hook"
 is "$rc/$(phase_status hook)/$(field active_slot)/$(owed)" "3/ok/b/" "once the hook works, the next boot settles it"
 is "$(cat "$LAB_DIR/hook.log")" "commit b app-2.0" "the owed hook ran exactly once more"
+new_boot
+ok "confirmed after the restart" "$rb" mark-good --state-dir "$st" --hook "$hook"
+
+# --- as ringboot.service runs it: count-boot before boot. The update to
+# app-1.0 is killed before its commit hook; the handset restarts, and the
+# boot loader, never told, starts the old image. In that boot count-boot runs
+# the late hook and counts nothing, mark-good refuses, boot exits 3 (also
+# when a later phase fails: the failure is reported all the same). The next
+# boot counts and confirms.
+script app-1.0
+killed_boot
+is "$rc/$(owed)" "137/commit" "ringboot.service order: the update to app-1.0 is killed before its hook"
+new_boot
+late_boot=$RINGBOOT_BOOT_ID
+: > "$LAB_DIR/hook.log"
+out=$(lab_phone "$rb" count-boot --state-dir "$st" --hook "$hook" 2>&1)
+is "$?/$(cat "$LAB_DIR/hook.log")" "0/commit a app-1.0" "count-boot runs the owed commit hook"
+is "$(owed)/$(jstatus pending)/$(jstatus tries)/$(jstatus restart_due)" "/True/0/True" \
+	"count-boot does not count the boot the late hook ran in"
+case $out in *"not counted"*) pass "count-boot says so" ;; *) fail "count-boot says so"; diag "$out" ;; esac
+gen=$(jstatus generation)
+out=$(lab_phone "$rb" mark-good --state-dir "$st" --hook "$hook" 2>&1)
+is "$?/$(jstatus pending)/$(jstatus generation)" "1/True/$gen" "mark-good in that boot refuses, the record unchanged"
+case $out in *"commit hook ran during this boot"*"still the old image"*) pass "mark-good says why" ;;
+	*) fail "mark-good says why"; diag "$out" ;; esac
+script app-2.0	# an image other than the pending one: refused (it awaits mark-good)
+boot --sson "$sson" --hook "$hook"
+is "$rc/$(field result)/$(field phase)/$(phase_status hook)/$(phase_status image)/$(phase_status apply)" \
+	"3/restart/image/skipped/failed/ok" \
+	"boot in that boot: exit 3, a restart outranks the later image failure, which is reported"
+case $(field reason) in *"mark-good"*) pass "the image failure's reason is reported" ;;
+	*) fail "the image failure's reason is reported"; diag "$(field reason)" ;; esac
+script app-1.0
+boot --sson "$sson" --hook "$hook"
+is "$rc/$(field result)/$(field phase)/$(phase_status hook)/$(phase_status image)/$(field active_slot)" \
+	"3/restart//skipped/skipped/a" "boot in that boot with the pending image's APPNAME: exit 3"
+is "$(cat "$LAB_DIR/hook.log")/$(jstatus tries)" "commit a app-1.0/0" "boot ran no hook and counted nothing"
+grep -qx "hookboot $late_boot" "$st/slots.state"
+is "$?" 0 "the record holds the boot the late hook ran in"
+new_boot	# the restart: the boot loader starts app-1.0 now
+ok "the next boot: count-boot" lab_phone "$rb" count-boot --state-dir "$st" --hook "$hook"
+is "$(jstatus tries)/$(jstatus restart_due)" "1/False" "the next boot is counted"
+boot --sson "$sson" --hook "$hook"
+is "$rc/$(field result)/$(phase_status hook)" "0/ready/" "the next boot's boot: ready (exit 0), no hook phase"
+ok "the next boot: mark-good confirms" "$rb" mark-good --state-dir "$st" --hook "$hook"
+is "$(jstatus pending)/$(tail -n 1 "$LAB_DIR/hook.log")" "False/good a app-1.0" "confirmed, the good hook ran"
+unset RINGBOOT_BOOT_ID
 st=$st_main
 
 # --- bad images: refused, the active image stays
