@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Client turnaround from a packet capture taken on the client's interface:
-for every ACK the client sent, the time since the DATA of the same block (the
-last DATA of the window) arrived. Prints "count median_us p99_us".
+"""Turnarounds from a packet capture taken on the client's interface.
+Client: for every ACK the client sent, the time since the DATA of the same
+block (the last DATA of the window) arrived. Server (seen from the client, so
+it includes the wire both ways): for every ACK, the time until the DATA of the
+next block arrived. Prints "count median_us p99_us server_median_us".
 
 usage: turnaround.py CAPTURE.pcap CLIENT_ADDR
 """
@@ -66,6 +68,8 @@ def main():
     cap, client = sys.argv[1], ipaddress.ip_address(sys.argv[2])
     last_data = {}
     samples = []
+    acked = {}          # next block wanted -> when the ACK left
+    server = []
     for ts, lt, data in packets(cap):
         p = tftp(lt, data)
         if not p:
@@ -73,15 +77,21 @@ def main():
         src, dst, op, block = p
         if op == 3 and dst == client:
             last_data[block] = ts
-        elif op == 4 and src == client and block in last_data:
-            samples.append(ts - last_data.pop(block))
+            if block in acked:
+                server.append(ts - acked.pop(block))
+        elif op == 4 and src == client:
+            if block in last_data:
+                samples.append(ts - last_data.pop(block))
+            acked[(block + 1) & 0xffff] = ts
     samples.sort()
+    server.sort()
+    srv = '%.1f' % (server[len(server) // 2] * 1e6) if server else 'nan'
     if not samples:
-        print('0 nan nan')
+        print('0 nan nan %s' % srv)
         return
     med = samples[len(samples) // 2]
     p99 = samples[min(len(samples) - 1, int(len(samples) * 0.99))]
-    print('%d %.1f %.1f' % (len(samples), med * 1e6, p99 * 1e6))
+    print('%d %.1f %.1f %s' % (len(samples), med * 1e6, p99 * 1e6, srv))
 
 
 if __name__ == '__main__':
