@@ -395,10 +395,18 @@ static void test_ring_fills_between_window_ends(void)
 	pfd = (struct pollfd){ .fd = x.fp.dev_fd, .events = POLLIN };
 	woke = poll(&pfd, 1, 2000);
 	pthread_join(t, NULL);
-	usleep(50000);	/* let block 9 arrive */
+	/*
+	 * Blocks 4..8 filled the ring (the count restarted at 3: no window
+	 * end), so block 9 must have set NEED_KICK; give a loaded machine a
+	 * second to deliver it.
+	 */
+	for (int i = 0; i < 100; i++) {
+		need_kick = rb_fp_flags(&x.fp) & RINGBOOT_RING_F_NEED_KICK;
+		if (need_kick)
+			break;
+		usleep(10000);
+	}
 	gap_ack = fp_recv_ack(&x.server, 300);	/* 5 before 4: ACK 3 at once */
-	/* Blocks 4..8 filled the ring (count restarted at 3: no window end). */
-	need_kick = rb_fp_flags(&x.fp) & RINGBOOT_RING_F_NEED_KICK;
 	fp_drain(&x.fp, x.got, x.len);
 	kick_ack = rb_fp_kick(&x.fp) ? -1 : fp_recv_ack(&x.server, 300);
 	if (kick_ack == 8) {
