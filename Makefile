@@ -27,8 +27,15 @@ PKG_CONFIG ?= pkg-config
 BUILD   ?= build
 
 PKGS := liburing wolfssl libnl-3.0 libnl-genl-3.0 libnl-route-3.0 libcares
-PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+# pkg-config is asked when a recipe first needs the flags, not when this file is
+# read: `make demo` on a fresh machine reads it before `deps` has installed the
+# libraries. (Each variable replaces itself with its value on first use.) A
+# library still missing then stops the build with the command that installs it.
+pkg_query = $(if $(shell $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && echo yes),$(shell \
+	$(PKG_CONFIG) $(1) $(PKGS)),$(error pkg-config cannot find all of: $(PKGS); \
+	`make deps` (as root) installs them: see README.md))
+PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkg_query,--cflags))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $(call pkg_query,--libs))$(PKG_LIBS)
 
 # Never -march=native: the QEMU guest's CPU lacks instructions the host has.
 WARN     := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-unused-parameter
@@ -152,9 +159,11 @@ module:
 module-clean:
 	@test -d "$(KDIR)" && $(MAKE) -C $(KDIR) M=$(CURDIR) clean || true
 
-# `make check` runs this once and tells the suites' sub-makes (DEPS_DONE=1).
+# `make check` and `make demo` run this once, in a make of its own, and then
+# build in a new make that reads this file again (DEPS_DONE=1 tells it deps ran).
+DEPS_SCRIPT ?= scripts/deps.sh
 deps:
-	@[ -n "$(DEPS_DONE)" ] || scripts/deps.sh
+	@[ -n "$(DEPS_DONE)" ] || $(DEPS_SCRIPT)
 
 # --- test suites
 check-unit: deps $(UNIT_BINS) $(BUILD)/ringboot
@@ -172,24 +181,33 @@ check-lab: deps tests
 check-vm: deps tests module
 	@tests/run-suite vm tests/vm/suite.t
 
+# What `make check` builds, and which suites it runs in order
+# (`make check SUITES="unit lab"` runs two).
+CHECK_BUILD ?= all tests module $(SAN_UNIT_BINS) $(FUZZ_BINS)
+SUITES      ?= unit asan fuzz lab vm
+
 check:
 	@$(MAKE) --no-print-directory deps
-	@$(MAKE) --no-print-directory -j$$(nproc) DEPS_DONE=1 all tests module $(SAN_UNIT_BINS) $(FUZZ_BINS)
+	@$(MAKE) --no-print-directory -j$$(nproc) DEPS_DONE=1 $(CHECK_BUILD)
 	@rm -rf $(BUILD)/results && mkdir -p $(BUILD)/results
 	@rc=0; \
-	 $(MAKE) --no-print-directory DEPS_DONE=1 check-unit || rc=1; \
-	 $(MAKE) --no-print-directory DEPS_DONE=1 check-asan || rc=1; \
-	 $(MAKE) --no-print-directory DEPS_DONE=1 check-fuzz || rc=1; \
-	 $(MAKE) --no-print-directory DEPS_DONE=1 check-lab || rc=1; \
-	 $(MAKE) --no-print-directory DEPS_DONE=1 check-vm || rc=1; \
+	 for s in $(SUITES); do \
+		$(MAKE) --no-print-directory DEPS_DONE=1 check-$$s || rc=1; \
+	 done; \
 	 tests/summarize $(BUILD)/results || rc=1; \
 	 exit $$rc
 
 fuzz: $(FUZZ_BINS)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/run-short.t
 
-demo: deps all tests module
-	@scripts/demo
+# What `make demo` builds before it runs the demo.
+DEMO_BUILD  ?= all tests module
+DEMO_SCRIPT ?= scripts/demo
+
+demo:
+	@$(MAKE) --no-print-directory deps
+	@$(MAKE) --no-print-directory -j$$(nproc) DEPS_DONE=1 $(DEMO_BUILD)
+	@$(DEMO_SCRIPT)
 
 # --- make install DESTDIR=... PREFIX=... (the installed tree: docs/packaging.md)
 PREFIX     ?= /usr/local
