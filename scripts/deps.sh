@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Install everything ringboot needs to build and test, idempotently.
-# Services shipped by these packages are kept from starting (policy-rc.d):
-# tests start their own instances.
+#
+# Set-up never touches what it did not start: while apt-get runs, a
+# policy-rc.d that answers 101 ("action forbidden") keeps the packages'
+# maintainer scripts from starting their services (tests start their own
+# instances), and whatever policy-rc.d was there before, or its absence, is
+# put back exactly as it was on every exit path (success, apt-get failure,
+# SIGINT, SIGTERM). No service or process is stopped, killed or reconfigured.
+#
+# RINGBOOT_POLICY_RC_D names the policy file (tests point it elsewhere).
 set -euo pipefail
 
 PKGS=(
-	build-essential pkg-config perl python3 git
+	build-essential pkg-config perl python3 python3-yaml git
 	liburing-dev libwolfssl-dev libnl-3-dev libnl-genl-3-dev libnl-route-3-dev
 	libc-ares-dev libcmocka-dev clang libclang-rt-14-dev llvm
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod
@@ -16,6 +23,14 @@ PKGS=(
 )
 
 cache=${RINGBOOT_CACHE:-/var/cache/ringboot}
+policy=${RINGBOOT_POLICY_RC_D:-/usr/sbin/policy-rc.d}
+
+marker='# ringboot deps: no service starts while packages install'
+# A run killed by SIGKILL (or a power cut) left ours in place: put back what it had saved.
+if grep -qxF "$marker" "$policy" 2>/dev/null; then
+	prev=$(ls -1 "$policy".ringboot-saved.* 2>/dev/null | head -n 1)
+	if [ -n "$prev" ]; then mv -f "$prev" "$policy"; else rm -f "$policy"; fi
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do
@@ -37,15 +52,27 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 export DEBIAN_FRONTEND=noninteractive
-# Keep maintainer scripts from starting services system-wide.
-policy=/usr/sbin/policy-rc.d
-had_policy=0
-[ -e "$policy" ] && had_policy=1
-if [ $had_policy -eq 0 ]; then
-	printf '#!/bin/sh\nexit 101\n' > "$policy"
-	chmod 755 "$policy"
-	trap 'rm -f "$policy"' EXIT
+
+# The policy file as it was: moved aside (mode, owner and contents kept by
+# rename) and moved back, or removed again when there was none.
+saved=
+restore_policy() {
+	if [ -n "$saved" ]; then
+		mv -f "$saved" "$policy"
+		saved=
+	else
+		rm -f "$policy"
+	fi
+}
+if [ -e "$policy" ] || [ -L "$policy" ]; then
+	saved=$(mktemp "$policy.ringboot-saved.XXXXXX")
+	mv -f "$policy" "$saved"
 fi
+trap 'restore_policy' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+printf '#!/bin/sh\n%s\nexit 101\n' "$marker" > "$policy"
+chmod 755 "$policy"
 
 apt_get() { apt-get -o Dpkg::Use-Pty=0 -o APT::Install-Recommends=false "$@"; }
 
@@ -58,7 +85,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 
 # Debian 12's atftpd conflicts with tftpd-hpa; unpack atftpd into the cache and call it by path.
-if [ $need_atftp -eq 0 ]; then :; else
+if [ $need_atftp -ne 0 ]; then
 	tmp=$(mktemp -d); chmod 755 "$tmp"
 	(cd "$tmp" && apt-get download atftpd >/dev/null)
 	mkdir -p "$cache/atftp"
@@ -66,13 +93,4 @@ if [ $need_atftp -eq 0 ]; then :; else
 	rm -rf "$tmp"
 	echo "deps: atftpd unpacked into $cache/atftp"
 fi
-
-# Services the packages may have started before policy-rc.d existed: stop them.
-for svc in nginx tftpd-hpa; do
-	if command -v systemctl >/dev/null && systemctl is-active --quiet "$svc" 2>/dev/null; then
-		systemctl stop "$svc" || true
-	fi
-done
-pkill -x nginx 2>/dev/null || true
-pkill -x in.tftpd 2>/dev/null || true
 echo "deps: done"

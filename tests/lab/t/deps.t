@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# `make deps` (scripts/deps.sh) never touches what it did not start: an nginx
+# and a tftpd-hpa that were running before it (here in a lab namespace, as a
+# developer's own would be) still run after it; the policy-rc.d that keeps
+# services from starting while packages install is in force during apt-get
+# and afterwards is exactly what was there before (or absent), also when
+# apt-get fails, when deps.sh is interrupted, and after a run killed outright.
+#
+# apt-get and dpkg-query are stand-ins on PATH (dpkg-query reports every
+# package missing, apt-get records what the policy said and then succeeds,
+# fails or hangs as told), so the install path runs without installing.
+. "$RINGBOOT_TOP/tests/lib/tap.sh"
+. "$RINGBOOT_TOP/tests/lab/lib.sh"
+
+lab_setup || bail "lab_setup failed"
+lab_nginx || bail "nginx did not start"
+lab_tftpd_hpa || bail "tftpd-hpa did not start"
+nginx_pid=$(cat "$LAB_DIR/nginx/nginx.pid")
+tftpd_pids=$(ip netns pids "$LAB_SRV_NS" | xargs -r ps -o pid= -o comm= -p | awk '$2 == "in.tftpd" { print $1 }')
+[ -n "$nginx_pid" ] && [ -n "$tftpd_pids" ] || bail "no pids for nginx/in.tftpd"
+
+fake=$LAB_DIR/fakebin
+mkdir -p "$fake"
+cat > "$fake/dpkg-query" <<'SH'
+#!/bin/sh
+echo "unknown ok not-installed"
+SH
+cat > "$fake/apt-get" <<SH
+#!/bin/sh
+# What the policy answers while packages install.
+sh "\$RINGBOOT_POLICY_RC_D" nginx start > /dev/null 2>&1
+echo "policy=\$?" >> "$LAB_DIR/apt.log"
+case \${FAKE_APT:-ok} in
+fail) exit 100 ;;
+hang) echo started >> "$LAB_DIR/apt.log"; sleep 60 ;;
+esac
+exit 0
+SH
+chmod 755 "$fake"/*
+
+policy=$LAB_DIR/policy-rc.d
+export RINGBOOT_POLICY_RC_D=$policy
+deps() { PATH="$fake:$PATH" "$RINGBOOT_TOP/scripts/deps.sh"; }
+state() { if [ -e "$policy" ]; then printf '%s %s\n' "$(stat -c %a "$policy")" "$(sha256sum < "$policy")"; else echo absent; fi; }
+leftovers() { ls "$policy".ringboot-saved.* 2>/dev/null | wc -l; }
+
+# A policy of the machine's own (a container's, say): not ours, mode 700.
+printf '#!/bin/sh\n# the owner'"'"'s own policy\nexit 0\n' > "$policy"
+chmod 700 "$policy"
+before=$(state)
+
+ok "make deps runs its install path" deps
+is "$(tail -n 1 "$LAB_DIR/apt.log")" "policy=101" "while apt-get runs, services may not start"
+is "$(state)" "$before" "afterwards the owner's policy-rc.d is back, same mode and contents"
+is "$(leftovers)" 0 "no saved copy is left behind"
+kill -0 "$nginx_pid" 2>/dev/null && pass "an nginx running before make deps still runs" ||
+	fail "an nginx running before make deps still runs"
+alive=1
+for p in $tftpd_pids; do kill -0 "$p" 2>/dev/null || alive=0; done
+[ $alive = 1 ] && pass "an in.tftpd running before make deps still runs" ||
+	fail "an in.tftpd running before make deps still runs"
+ok "... and that nginx still answers" lab_phone curl -s -o /dev/null "http://$LAB_SRV_IP4/"
+
+FAKE_APT=fail nok "apt-get failing fails make deps" deps
+is "$(state)" "$before" "after a failed apt-get the policy is restored"
+
+# Interrupted while apt-get runs (SIGINT as from ^C, then SIGTERM).
+for sig in INT TERM; do
+	: > "$LAB_DIR/apt.log"
+	( FAKE_APT=hang exec setsid bash -c 'PATH="$0:$PATH" exec "$1"' "$fake" \
+		"$RINGBOOT_TOP/scripts/deps.sh" ) > /dev/null 2>&1 &
+	pid=$!
+	for _ in $(seq 100); do grep -q started "$LAB_DIR/apt.log" 2>/dev/null && break; sleep 0.1; done
+	# The whole process group, as a terminal's ^C reaches it.
+	kill -s "$sig" -- "-$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	is "$(state)" "$before" "interrupted by SIG$sig during apt-get: the policy is restored"
+done
+
+# Killed outright: ours is left in place; the next run puts the owner's back.
+: > "$LAB_DIR/apt.log"
+( FAKE_APT=hang exec setsid bash -c 'PATH="$0:$PATH" exec "$1"' "$fake" \
+	"$RINGBOOT_TOP/scripts/deps.sh" ) > /dev/null 2>&1 &
+pid=$!
+for _ in $(seq 100); do grep -q started "$LAB_DIR/apt.log" 2>/dev/null && break; sleep 0.1; done
+kill -KILL -- "-$pid" 2>/dev/null
+wait "$pid" 2>/dev/null
+[ "$(state)" != "$before" ] && pass "a SIGKILLed run leaves its own policy (nothing can restore it then)" ||
+	fail "a SIGKILLed run leaves its own policy (nothing can restore it then)"
+ok "the next make deps runs" deps
+is "$(state)" "$before" "... and puts the owner's policy back"
+is "$(leftovers)" 0 "... leaving no saved copy"
+
+# No policy before: none after.
+rm -f "$policy"
+ok "make deps with no policy-rc.d" deps
+is "$(state)" absent "no policy-rc.d before, none after"
+
+done_testing
