@@ -565,7 +565,7 @@ int rb_boot_run(struct rb_boot *b)
 	struct rb_resolver *dns = NULL;
 	struct rb_sink_mem m;
 	char path[4096];
-	int err;
+	int ph, err;
 
 	rb_report_init(&b->rep);
 	/* An owed hook event first: it needs no network. */
@@ -575,6 +575,9 @@ int rb_boot_run(struct rb_boot *b)
 		err = rb_boot_params(b);
 	if (err)
 		goto out;
+	/* The event loop, the resolver and the slot record: a phase of its own,
+	 * so the timeline's top-level phases add up to the boot's total. */
+	ph = rb_report_begin(&b->rep, "start");
 	/* User-Agent: ringboot, its version, the model and the MAC. */
 	b->o->fetch.model = rb_params_get(b->params, "MODEL");
 	b->o->fetch.mac = rb_params_get(b->params, "MACADDR");
@@ -585,6 +588,7 @@ int rb_boot_run(struct rb_boot *b)
 	if (err) {
 		snprintf(b->why, sizeof(b->why), "io_uring: %s", strerror(-err));
 		b->fail_phase = "start";
+		rb_report_end(&b->rep, ph, err, 0, "%s", b->why);
 		goto out;
 	}
 	b->loop_ready = true;
@@ -597,8 +601,14 @@ int rb_boot_run(struct rb_boot *b)
 	if (err) {
 		snprintf(b->why, sizeof(b->why), "slots: %s", b->slots.why);
 		b->fail_phase = "start";
+		rb_report_end(&b->rep, ph, err, 0, "%s", b->why);
 		goto out;
 	}
+	if (b->slots.rec.active >= 0)
+		rb_report_end(&b->rep, ph, 0, 0, "event loop, resolver, slot record: slot %c active",
+			      rb_slot_letter(b->slots.rec.active));
+	else
+		rb_report_end(&b->rep, ph, 0, 0, "event loop, resolver, slot record: no image yet");
 	err = fetch_script(b, &m);
 	if (err)
 		goto out;

@@ -20,6 +20,7 @@ static uint64_t now_ns(void)
 void rb_report_init(struct rb_report *r)
 {
 	memset(r, 0, sizeof(*r));
+	r->open = -1;
 	r->t0_ns = now_ns();
 }
 
@@ -32,12 +33,31 @@ int rb_report_begin(struct rb_report *r, const char *name)
 {
 	struct rb_report_phase *p;
 	int i = r->n < RB_REPORT_MAX_PHASES ? (int)r->n++ : RB_REPORT_MAX_PHASES - 1;
+	int parent = r->open;
 
+	/* A full timeline reuses its last slot: never as its own parent. */
+	if (parent == i)
+		parent = r->ph[i].parent;
 	p = &r->ph[i];
 	memset(p, 0, sizeof(*p));
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->start_ns = now_ns() - r->t0_ns;
+	p->parent = parent;
+	p->depth = parent >= 0 ? r->ph[parent].depth + 1 : 0;
+	r->open = i;
 	return i;
+}
+
+/* Phase i is over: when it (or a phase inside it) is the innermost running
+ * one, its parent is again. A parent's index is always below its child's. */
+static void report_close(struct rb_report *r, int i)
+{
+	for (int k = r->open; k >= 0; k = r->ph[k].parent) {
+		if (k == i) {
+			r->open = r->ph[i].parent;
+			return;
+		}
+	}
 }
 
 void rb_report_end(struct rb_report *r, int i, int err, uint64_t bytes, const char *fmt, ...)
@@ -53,6 +73,7 @@ void rb_report_end(struct rb_report *r, int i, int err, uint64_t bytes, const ch
 	va_start(ap, fmt);
 	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
 	va_end(ap);
+	report_close(r, i);
 }
 
 void rb_report_skip(struct rb_report *r, const char *name, const char *fmt, ...)
@@ -66,6 +87,7 @@ void rb_report_skip(struct rb_report *r, const char *name, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
 	va_end(ap);
+	report_close(r, i);
 }
 
 static const char *status_of(const struct rb_report_phase *p)
@@ -77,20 +99,39 @@ static const char *status_of(const struct rb_report_phase *p)
 	return p->err ? "failed" : "ok";
 }
 
+/* The boot's total so far: the latest end of any phase. */
+static uint64_t report_total_ns(const struct rb_report *r)
+{
+	uint64_t t = 0;
+
+	for (size_t i = 0; i < r->n; i++)
+		if (r->ph[i].end_ns > t)
+			t = r->ph[i].end_ns;
+	return t;
+}
+
 void rb_report_print(const struct rb_report *r, FILE *out)
 {
-	fprintf(out, "%-10s %9s %9s %12s  %-7s %s\n", "phase", "start s", "took s", "bytes",
-		"status", "detail");
+	fprintf(out, "%-14s %9s %9s %9s %12s  %-7s %s\n", "phase", "start s", "took s", "within s",
+		"bytes", "status", "detail");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct rb_report_phase *p = &r->ph[i];
 		double start = (double)p->start_ns / 1e9;
 		double took = p->end_ns ? (double)(p->end_ns - p->start_ns) / 1e9 : 0;
+		char name[40], secs[16];
+		int indent = (int)(p->depth < 4 ? p->depth : 4) * 2;
 
 		if (p->skipped)
 			took = 0;
-		fprintf(out, "%-10s %9.3f %9.3f %12llu  %-7s %s\n", p->name, start, took,
-			(unsigned long long)p->bytes, status_of(p), p->detail);
+		snprintf(name, sizeof(name), "%*s%s", indent, "", p->name);
+		snprintf(secs, sizeof(secs), "%.3f", took);
+		/* Top-level phases in "took s" (they add up to the total), nested
+		 * ones in "within s" (their time is part of their parent's). */
+		fprintf(out, "%-14s %9.3f %9s %9s %12llu  %-7s %s\n", name, start,
+			p->depth ? "" : secs, p->depth ? secs : "", (unsigned long long)p->bytes,
+			status_of(p), p->detail);
 	}
+	fprintf(out, "%-14s %9s %9.3f\n", "total", "", (double)report_total_ns(r) / 1e9);
 }
 
 void rb_report_json(const struct rb_report *r, struct rb_json *j)
@@ -106,6 +147,13 @@ void rb_report_json(const struct rb_report *r, struct rb_json *j)
 		rb_json_double(j, (double)p->start_ns / 1e9);
 		rb_json_key(j, "end");
 		rb_json_double(j, (double)p->end_ns / 1e9);
+		rb_json_key(j, "parent");
+		if (p->parent >= 0)
+			rb_json_uint(j, (uint64_t)p->parent);
+		else
+			rb_json_null(j);
+		rb_json_key(j, "depth");
+		rb_json_uint(j, p->depth);
 		rb_json_key(j, "bytes");
 		rb_json_uint(j, p->bytes);
 		rb_json_key(j, "status");

@@ -4,6 +4,13 @@
  * commit, settings, ...) with its start and end relative to the start of the
  * run, the bytes it moved, how it ended and a one-line detail. Printed as a
  * table, as JSON (--json), and stored in the state directory (timeline.json).
+ *
+ * Phases nest: one begun while another is running belongs to it (the image
+ * and settings downloads run inside the interpretation of the script, the
+ * commit inside the image download). The table indents a nested phase and
+ * shows its time in the "within s" column, so the "took s" column holds the
+ * top-level phases only and adds up to the boot's total (the last row); the
+ * JSON names each phase's parent (its index in the array) and its depth.
  */
 #ifndef RINGBOOT_REPORT_H
 #define RINGBOOT_REPORT_H
@@ -22,17 +29,21 @@ struct rb_report_phase {
 	uint64_t bytes;
 	int err;			/* 0 or -errno */
 	bool skipped;			/* not needed (e.g. the image is already active) */
+	int parent;			/* index of the enclosing phase, or -1 */
+	unsigned int depth;		/* 0 for a top-level phase */
 	char detail[256];
 };
 
 struct rb_report {
 	uint64_t t0_ns;
 	size_t n;
+	int open;			/* the innermost running phase, or -1 */
 	struct rb_report_phase ph[RB_REPORT_MAX_PHASES];
 };
 
 void rb_report_init(struct rb_report *r);
-/* Start a phase; returns its index (the last slot is reused when full). */
+/* Start a phase inside the innermost running one (if any); returns its index
+ * (the last slot is reused when full). */
 int rb_report_begin(struct rb_report *r, const char *name);
 /* End phase i with err (0 = ok), bytes and a detail line. */
 __attribute__((format(printf, 5, 6)))
