@@ -17,8 +17,9 @@ exec pkg-config "\$@"
 SH
 chmod 755 "$tmp/pkg-config"
 
-# A make of its own (not a job of the make running this suite).
-fresh_make() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory "$@"; }
+# A make of its own (not a job of the make running this suite, nor told by it that
+# deps already ran).
+fresh_make() { env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u DEPS_DONE make --no-print-directory "$@"; }
 
 # 1. Without the libraries, a plain build stops with the command that installs them.
 out=$(fresh_make BUILD="$tmp/plain" PKG_CONFIG="$tmp/pkg-config" agent 2>&1)
