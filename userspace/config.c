@@ -162,12 +162,10 @@ static void check_values(struct rb_config *cfg)
 	struct rb_origin o = { .kind = RB_ORIGIN_CONFIG };
 	struct rb_param_view v;
 
-	for (size_t i = 0; i < rb_params_count(cfg->run.sets); i++) {
+	for (size_t i = 0; rb_params_at(cfg->run.sets, i, &v); i++) {
 		const struct key *k;
 		char mac[13];
 
-		if (!rb_params_at(cfg->run.sets, i, &v))
-			continue;
 		k = find_key(v.name);
 		if (!strcmp(v.name, "MACADDR") && rb_config_norm_mac(v.value, mac)) {
 			rb_script_warn(&cfg->run, v.origin.file, v.origin.line,
@@ -235,11 +233,11 @@ int rb_config_apply(const struct rb_config *cfg, struct rb_params *p)
 	struct rb_param_view v;
 	char mac[13];
 
-	for (size_t i = 0; i < rb_params_count(cfg->values); i++) {
+	for (size_t i = 0; rb_params_at(cfg->values, i, &v); i++) {
 		const char *val;
 		int ret;
 
-		if (!rb_params_at(cfg->values, i, &v) || rb_config_is_agent_key(v.name))
+		if (rb_config_is_agent_key(v.name))
 			continue;
 		val = v.value;
 		if (!strcmp(v.name, "MACADDR") && !rb_config_norm_mac(v.value, mac))

@@ -160,12 +160,9 @@ static struct entry *find(const struct rb_params *p, const char *name, size_t le
 	return NULL;
 }
 
-static int rehash(struct rb_params *p, size_t nslots)
+/* Enter every entry into index[0..nslots), which must be all zero. */
+static void index_all(const struct rb_params *p, uint32_t *index, size_t nslots)
 {
-	uint32_t *index = calloc(nslots, sizeof(*index));
-
-	if (!index)
-		return -ENOMEM;
 	for (size_t n = 0; n < p->count; n++) {
 		const char *nm = p->entries[n]->name;
 		size_t i = hash_name(p, nm, strlen(nm)) & (nslots - 1);
@@ -174,6 +171,15 @@ static int rehash(struct rb_params *p, size_t nslots)
 			i = (i + 1) & (nslots - 1);
 		index[i] = (uint32_t)(n + 1);
 	}
+}
+
+static int rehash(struct rb_params *p, size_t nslots)
+{
+	uint32_t *index = calloc(nslots, sizeof(*index));
+
+	if (!index)
+		return -ENOMEM;
+	index_all(p, index, nslots);
 	free(p->index);
 	p->index = index;
 	p->nslots = nslots;
@@ -317,9 +323,7 @@ int rb_params_set(struct rb_params *p, const char *name, size_t name_len,
 		return -EINVAL;
 	if (value_len > RB_PARAM_VALUE_MAX)
 		return -E2BIG;
-	e = find(p, name, name_len);
-	if (!e && !(e = insert(p, name, name_len, &err)))
-		return err;
+	/* Allocate first: a failure must not leave a new name without a layer. */
 	v = malloc(value_len + 1);
 	if (origin->file)
 		f = strdup(origin->file);
@@ -327,6 +331,12 @@ int rb_params_set(struct rb_params *p, const char *name, size_t name_len,
 		free(v);
 		free(f);
 		return -ENOMEM;
+	}
+	e = find(p, name, name_len);
+	if (!e && !(e = insert(p, name, name_len, &err))) {
+		free(v);
+		free(f);
+		return err;
 	}
 	memcpy(v, value, value_len);
 	v[value_len] = '\0';
@@ -348,6 +358,36 @@ int rb_params_set_str(struct rb_params *p, const char *name, const char *value,
 	return rb_params_set(p, name, strlen(name), value, strlen(value), &o);
 }
 
+static bool entry_empty(const struct entry *e)
+{
+	for (int r = 0; r < RB_RANKS; r++)
+		if (e->layers[r].value)
+			return false;
+	return true;
+}
+
+/*
+ * Drop the names left without a layer, keeping the order of the others, so
+ * that index i < count is always a name with a value (params.h). The index
+ * is rebuilt in place: clearing never allocates, so it cannot fail.
+ */
+static void compact(struct rb_params *p)
+{
+	size_t kept = 0;
+
+	for (size_t n = 0; n < p->count; n++) {
+		if (entry_empty(p->entries[n]))
+			free(p->entries[n]);
+		else
+			p->entries[kept++] = p->entries[n];
+	}
+	if (kept == p->count)
+		return;
+	p->count = kept;
+	memset(p->index, 0, p->nslots * sizeof(*p->index));
+	index_all(p, p->index, p->nslots);
+}
+
 void rb_params_clear_kind(struct rb_params *p, enum rb_origin_kind kind)
 {
 	int rank = rb_origin_rank(kind);
@@ -357,6 +397,7 @@ void rb_params_clear_kind(struct rb_params *p, enum rb_origin_kind kind)
 	for (size_t n = 0; n < p->count; n++)
 		if (p->entries[n]->layers[rank].kind == kind)
 			layer_clear(&p->entries[n]->layers[rank]);
+	compact(p);
 }
 
 static void fill_view(const struct entry *e, const struct layer *l, struct rb_param_view *out)

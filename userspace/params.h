@@ -65,7 +65,8 @@ struct rb_params;
 
 /*
  * One name as seen by lookup or iteration. name stays valid until the store is
- * freed; value and origin.file until that layer of that name is set or cleared.
+ * freed or the name's last layer is cleared; value and origin.file until that
+ * layer of that name is set or cleared.
  */
 struct rb_param_view {
 	const char *name;		/* upper case */
@@ -107,7 +108,10 @@ int rb_params_set(struct rb_params *p, const char *name, size_t name_len,
 int rb_params_set_str(struct rb_params *p, const char *name, const char *value,
 		      enum rb_origin_kind kind);
 
-/* Remove the layer of one kind from every name (e.g. a new lease replaces "dhcp"). */
+/*
+ * Remove the layer of one kind from every name (e.g. a new lease replaces
+ * "dhcp"); names left without a layer leave the store. Never fails.
+ */
 void rb_params_clear_kind(struct rb_params *p, enum rb_origin_kind kind);
 
 /* Effective value of name (case-insensitive), or NULL when unknown. */
@@ -124,8 +128,11 @@ bool rb_params_lookup(const struct rb_params *p, const char *name, struct rb_par
 const char *rb_params_get_trusted(const struct rb_params *p, const char *name);
 
 /*
- * Number of names; iteration is in first-insertion order, i = 0..count-1.
- * rb_params_at() returns false for a name whose every layer was cleared.
+ * Number of names, each with at least one layer: a name whose last layer is
+ * cleared leaves the store. Iteration is in first-insertion order (a name
+ * that left and comes back counts as new): rb_params_at() fills out and
+ * returns true for every i < rb_params_count(), false past the end only, so
+ * `for (i = 0; rb_params_at(p, i, &v); i++)` visits every name.
  */
 size_t rb_params_count(const struct rb_params *p);
 bool rb_params_at(const struct rb_params *p, size_t i, struct rb_param_view *out);

@@ -231,9 +231,7 @@ int rb_params_format_env(const struct rb_params *p, FILE *out)
 	struct rb_param_view v;
 
 	fputs("# ringboot parameters (generated; docs/state.md). Source with: . FILE\n", out);
-	for (size_t i = 0; i < rb_params_count(p); i++) {
-		if (!rb_params_at(p, i, &v))
-			continue;
+	for (size_t i = 0; rb_params_at(p, i, &v); i++) {
 		/* The name was validated ([A-Z0-9_]) on entry; the prefix makes it
 		 * a shell identifier that cannot be PATH, IFS, LD_PRELOAD, ... */
 		fprintf(out, RB_ENV_PREFIX "%s='", v.name);

@@ -541,11 +541,9 @@ int rb_script_apply(const struct rb_script *s, struct rb_params *p, enum rb_orig
 {
 	struct rb_param_view v;
 
-	for (size_t i = 0; i < rb_params_count(s->sets); i++) {
+	for (size_t i = 0; rb_params_at(s->sets, i, &v); i++) {
 		int ret;
 
-		if (!rb_params_at(s->sets, i, &v))
-			continue;
 		v.origin.kind = kind;
 		ret = rb_params_set(p, v.name, strlen(v.name), v.value, v.value_len, &v.origin);
 		if (ret < 0)

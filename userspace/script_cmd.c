@@ -161,9 +161,7 @@ static void print_json(const struct rb_script *s)
 	rb_json_arr_end(&j);
 	rb_json_key(&j, "params");
 	rb_json_obj_begin(&j);
-	for (size_t i = 0; i < rb_params_count(s->sets); i++) {
-		if (!rb_params_at(s->sets, i, &v))
-			continue;
+	for (size_t i = 0; rb_params_at(s->sets, i, &v); i++) {
 		rb_json_key(&j, v.name);
 		rb_json_strn(&j, v.value, v.value_len);
 	}
@@ -224,9 +222,7 @@ static void print_text(const struct rb_script *s)
 		printf("(not set)");
 	putchar('\n');
 	printf("params (%zu):\n", rb_params_count(s->sets));
-	for (size_t i = 0; i < rb_params_count(s->sets); i++) {
-		if (!rb_params_at(s->sets, i, &v))
-			continue;
+	for (size_t i = 0; rb_params_at(s->sets, i, &v); i++) {
 		printf("  %-28s \"", v.name);
 		put_safe(v.value, v.value_len);
 		printf("\"  (");

@@ -34,6 +34,19 @@ grep -q "^RB_HTTPSRVR='10.0.0.5,10.0.0.6'$" "$tmp/s/params.env" && pass "--sson 
 grep -q "L2QVLAN" "$tmp/s/params.env" && fail "a new option 242 string replaces the last one" ||
 	pass "a new option 242 string replaces the last one"
 
+# A name the last string had and this one lacks leaves no hole in the store:
+# every parameter after it is still printed (and exported).
+"$rb" dhcp --state-dir "$tmp/h" --sson "HTTPSRVR=10.0.0.1,TFTPSRVR=10.0.0.2,HTTPDIR=x,TLSSRVR=10.0.0.3" > /dev/null
+out=$("$rb" --json dhcp --state-dir "$tmp/h" --sson "HTTPSRVR=10.0.0.1,HTTPDIR=x,TLSSRVR=10.0.0.3")
+is "$out" '{"params":{"HTTPSRVR":"10.0.0.1","HTTPDIR":"x","TLSSRVR":"10.0.0.3"}}' \
+	"a name dropped by the next string: the names after it are still printed"
+out=$("$rb" dhcp --state-dir "$tmp/h" --sson "TLSSRVR=10.0.0.3")
+case $out in *HTTPSRVR*|*HTTPDIR*) fail "the text output lists only the names left"; diag "$out" ;;
+*"TLSSRVR=10.0.0.3 (option242)"*) pass "the text output lists only the names left" ;;
+*) fail "the text output lists only the names left"; diag "$out" ;; esac
+grep -c "^RB_" "$tmp/h/params.env" | grep -qx 1 && pass "params.env exports the one name left" ||
+	fail "params.env exports the one name left"
+
 err=$("$rb" dhcp --state-dir "$tmp/s" --iface rb-no-such-if0 --timeout 1 2>&1 >/dev/null)
 is "$?" 1 "a missing interface exits 1"
 case $err in *rb-no-such-if0*) pass "the error names the interface" ;;

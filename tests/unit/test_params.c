@@ -146,6 +146,80 @@ static void clear_kind_reveals_lower_layer(void **state)
 	assert_string_equal(rb_params_get(P, "DNSSRVR"), "cfg");
 }
 
+/*
+ * Iterate as every caller does (stop at the first false) and return the names
+ * seen, comma-separated; check the contract on the way: every i below
+ * rb_params_count() is a name with a value, the first index past it is not.
+ */
+static const char *iterate(void)
+{
+	static char seen[1024];
+	struct rb_param_view v;
+	size_t i, o = 0;
+
+	seen[0] = '\0';
+	for (i = 0; rb_params_at(P, i, &v); i++) {
+		assert_non_null(v.value);
+		assert_string_equal(rb_params_get(P, v.name), v.value);
+		o += (size_t)snprintf(seen + o, sizeof(seen) - o, "%s%s", o ? "," : "", v.name);
+	}
+	assert_int_equal(i, rb_params_count(P));
+	return seen;
+}
+
+/*
+ * Leases and settings files that drop names in the middle of the store (a
+ * new option 242 without TFTPSRVR, a settings file without one of its SETs):
+ * every name that still has a value stays visible to the iteration.
+ */
+static void emptied_names_leave_no_hole(void **state)
+{
+	/* boot 1: configuration, lease (standard options and 242), settings */
+	set("MODEL4", "J169", RB_ORIGIN_CONFIG);
+	set("IPADD", "10.0.0.50", RB_ORIGIN_DHCP);
+	set("HTTPSRVR", "10.0.0.1", RB_ORIGIN_OPT242);
+	set("TFTPSRVR", "10.0.0.2", RB_ORIGIN_OPT242);
+	set("HTTPDIR", "x", RB_ORIGIN_OPT242);
+	set("TLSSRVR", "10.0.0.3", RB_ORIGIN_OPT242);
+	set("SNTPSRVR", "10.0.0.9", RB_ORIGIN_FILE);
+	set("LOGSRVR", "10.0.0.8", RB_ORIGIN_FILE);
+	set("SIPDOMAIN", "example.com", RB_ORIGIN_FILE);
+	assert_string_equal(iterate(), "MODEL4,IPADD,HTTPSRVR,TFTPSRVR,HTTPDIR,TLSSRVR,"
+			    "SNTPSRVR,LOGSRVR,SIPDOMAIN");
+	/* boot 2: the new option 242 no longer carries TFTPSRVR */
+	rb_params_clear_kind(P, RB_ORIGIN_OPT242);
+	set("HTTPSRVR", "10.0.0.1", RB_ORIGIN_OPT242);
+	set("HTTPDIR", "x", RB_ORIGIN_OPT242);
+	set("TLSSRVR", "10.0.0.3", RB_ORIGIN_OPT242);
+	assert_null(rb_params_get(P, "TFTPSRVR"));
+	assert_string_equal(iterate(), "MODEL4,IPADD,SNTPSRVR,LOGSRVR,SIPDOMAIN,HTTPSRVR,"
+			    "HTTPDIR,TLSSRVR");
+	/* boot 2's settings file no longer sets LOGSRVR */
+	rb_params_clear_kind(P, RB_ORIGIN_FILE);
+	set("SNTPSRVR", "10.0.0.9", RB_ORIGIN_FILE);
+	set("SIPDOMAIN", "example.com", RB_ORIGIN_FILE);
+	assert_string_equal(iterate(), "MODEL4,IPADD,HTTPSRVR,HTTPDIR,TLSSRVR,SNTPSRVR,SIPDOMAIN");
+	/* boot 3: a lease without option 242 at all, then TFTPSRVR comes back */
+	rb_params_clear_kind(P, RB_ORIGIN_DHCP);
+	rb_params_clear_kind(P, RB_ORIGIN_OPT242);
+	assert_string_equal(iterate(), "MODEL4,SNTPSRVR,SIPDOMAIN");
+	set("TFTPSRVR", "10.0.0.2", RB_ORIGIN_OPT242);
+	assert_string_equal(iterate(), "MODEL4,SNTPSRVR,SIPDOMAIN,TFTPSRVR");
+	/* a name with a lower layer left stays where it was */
+	set("SNTPSRVR", "10.0.0.7", RB_ORIGIN_DHCP);
+	rb_params_clear_kind(P, RB_ORIGIN_FILE);
+	assert_string_equal(iterate(), "MODEL4,SNTPSRVR,TFTPSRVR");
+	assert_string_equal(rb_params_get(P, "SNTPSRVR"), "10.0.0.7");
+	/* everything cleared: an empty store, still usable */
+	rb_params_clear_kind(P, RB_ORIGIN_CONFIG);
+	rb_params_clear_kind(P, RB_ORIGIN_DHCP);
+	rb_params_clear_kind(P, RB_ORIGIN_OPT242);
+	assert_string_equal(iterate(), "");
+	set("A", "1", RB_ORIGIN_FILE);
+	assert_string_equal(iterate(), "A");
+	assert_string_equal(rb_params_get(P, "a"), "1");
+}
+
 static void trust_from_downloaded_file_not_acted_on(void **state)
 {
 	assert_true(rb_param_is_trust("trustcerts"));
@@ -307,6 +381,7 @@ int main(void)
 		T(same_rank_later_wins),
 		T(static_pins_configured_file_server),
 		T(clear_kind_reveals_lower_layer),
+		T(emptied_names_leave_no_hole),
 		T(trust_from_downloaded_file_not_acted_on),
 		T(too_many_names_refused),
 		T(save_and_load_round_trip),
