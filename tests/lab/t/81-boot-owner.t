@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# What the network may not change, end to end against the lab's real nginx
+# and dnsmasq: the upgrade script sees every parameter the boot has, also
+# when the new option 242 lacks a name the last one had.
+. "$RINGBOOT_TOP/tests/lib/tap.sh"
+. "$RINGBOOT_TOP/tests/lab/lib.sh"
+rb=$RINGBOOT_BIN
+
+lab_setup || bail "lab_setup failed"
+lab_nginx || bail "nginx"
+
+conf=$LAB_DIR/ringboot.conf
+cat > "$conf" <<EOF
+SET MODEL4 9608
+SET SIG 2
+SET MACADDR 0a:0b:0c:0d:0e:0f
+SET CA_FILE $LAB_CA
+SET RETRY_MAX 2
+SET RETRY_BASE_MS 50
+EOF
+st=$LAB_DIR/state
+json=$LAB_DIR/boot.json
+srv=$LAB_SRV_IP4
+
+# boot [ARGS...]: a boot in the phone namespace; $rc and $json hold the outcome.
+boot() {
+	lab_phone "$rb" --json boot --config "$conf" --state-dir "$st" "$@" > "$json" 2> "$LAB_DIR/boot.err"
+	rc=$?
+}
+field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); v=d
+for k in sys.argv[2].split("."): v=v[int(k)] if isinstance(v,list) else v.get(k)
+print("" if v is None else v)' "$json" "$1" 2>/dev/null; }
+# exported NAME: the value params.env exports for NAME (sourced by a real shell).
+exported() { sh -c '. "$1" && eval "printf %s \"\${RB_$2-(unset)}\""' sh "$st/params.env" "$1"; }
+www() { # NAME: stdin becomes the file NAME on the servers
+	cat > "$LAB_WWW/$1" && chmod 644 "$LAB_WWW/$1"
+}
+
+# --- every parameter reaches the script's IF, whatever the last lease had
+www 96x1Supgrade.txt <<'EOF'
+IF $MARK SEQ blue GOTO BLUE
+SET BRANCH none
+GOTO END
+# BLUE
+SET BRANCH blue
+# END
+EOF
+boot --sson "HTTPSRVR=$srv,TFTPSRVR=$srv,MARK=blue"
+is "$rc/$(exported BRANCH)" "0/blue" "the script's IF sees a name of option 242"
+boot --sson "HTTPSRVR=$srv,MARK=blue"
+is "$rc/$(exported BRANCH)" "0/blue" \
+	"a new option 242 without TFTPSRVR: the IF still sees the names after it"
+[ "$rc" = 0 ] || diag "$(cat "$json" "$LAB_DIR/boot.err")"
+is "$(exported TFTPSRVR)" "(unset)" "the name the new string lacks is gone"
+
+done_testing
