@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/random.h>
 
+#include "param_rules.h"
 #include "params.h"
 
 struct layer {
@@ -21,6 +22,7 @@ struct layer {
 
 struct entry {
 	char name[RB_PARAM_NAME_MAX + 1];
+	const struct rb_param_rule *rule;	/* param_rules.h; NULL for most names */
 	struct layer layers[RB_RANKS];
 };
 
@@ -51,15 +53,6 @@ static const char *const static_file_server[] = {
 };
 static const char *const static_call_server[] = {
 	"MCIPADD", "MCPORT", "SIP_CONTROLLER_LIST", NULL,
-};
-
-/*
- * Trust-related names: a downloaded file may carry them (IP Office writes
- * TRUSTCERTS), they are kept and exported, never acted on.
- */
-static const char *const trust_names[] = {
-	"TRUSTCERTS", "TLSSRVRID", "TLSSRVRVERIFYID", "ENABLE_PUBLIC_CA_CERTS",
-	"MYCERTURL", "PKCS12URL", "SCEPPASSWORD", NULL,
 };
 
 const char *rb_origin_name(enum rb_origin_kind kind)
@@ -119,9 +112,15 @@ static bool in_list(const char *const *list, const char *name)
 	return false;
 }
 
+/*
+ * Trust-related names: a downloaded file may carry them (IP Office writes
+ * TRUSTCERTS), they are kept and exported, never acted on.
+ */
 bool rb_param_is_trust(const char *name)
 {
-	return in_list(trust_names, name);
+	const struct rb_param_rule *r = rb_param_rule(name);
+
+	return r && r->trust;
 }
 
 /* FNV-1a over the upper-cased name, from a per-store seed. */
@@ -214,6 +213,7 @@ static struct entry *insert(struct rb_params *p, const char *name, size_t len, i
 	p->entries[p->count] = e;
 	for (size_t i = 0; i < len; i++)
 		e->name[i] = up(name[i]);
+	e->rule = rb_param_rule(e->name);
 	p->count++;
 	/* Keep the load factor at or below one half: grow (and rehash) rarely. */
 	if (p->nslots < 2 * p->count) {
@@ -265,23 +265,22 @@ void rb_params_free(struct rb_params *p)
 	free(p);
 }
 
+static const struct layer *effective(const struct rb_params *p, const struct entry *e,
+				     bool skip_file);
+
 /* Rank a layer competes with, after the STATIC override. */
 static int effective_rank(const struct rb_params *p, const struct entry *e, int rank)
 {
 	const struct entry *st;
+	const struct layer *sl;
 	long bits = 0;
 
 	if (rank != rb_origin_rank(RB_ORIGIN_CONFIG))
 		return rank * 2;
 	st = find(p, "STATIC", 6);
-	if (st && st != e) {
-		for (int r = RB_RANKS - 1; r >= 0; r--) {
-			if (st->layers[r].value) {
-				bits = strtol(st->layers[r].value, NULL, 10);
-				break;
-			}
-		}
-	}
+	/* STATIC's own effective value: the network cannot clear the owner's bits. */
+	if (st && st != e && (sl = effective(p, st, false)))
+		bits = strtol(sl->value, NULL, 10);
 	if (((bits & 1) && in_list(static_file_server, e->name)) ||
 	    ((bits & 2) && in_list(static_call_server, e->name)))
 		/* just below the command line */
@@ -289,25 +288,44 @@ static int effective_rank(const struct rb_params *p, const struct entry *e, int 
 	return rank * 2;
 }
 
+/* Built-in defaults, the configuration, the command line: the handset's own. */
+static bool owner_kind(enum rb_origin_kind kind)
+{
+	return kind == RB_ORIGIN_DEFAULT || kind == RB_ORIGIN_CONFIG || kind == RB_ORIGIN_CMDLINE;
+}
+
+/*
+ * The layer of highest rank, skipping files when asked; then, for a guarded
+ * name whose winner is the network's, the owner's value when the network's
+ * would lower it (param_rules.h, docs/state.md "What the network may not lower").
+ */
 static const struct layer *effective(const struct rb_params *p, const struct entry *e,
 				     bool skip_file)
 {
-	const struct layer *best = NULL;
-	int best_rank = -1;
+	const struct layer *best = NULL, *owner = NULL;
+	int best_rank = -1, owner_rank = -1;
 
 	for (int r = 0; r < RB_RANKS; r++) {
+		const struct layer *l = &e->layers[r];
 		int er;
 
-		if (!e->layers[r].value)
+		if (!l->value)
 			continue;
-		if (skip_file && e->layers[r].kind == RB_ORIGIN_FILE)
+		if (skip_file && l->kind == RB_ORIGIN_FILE)
 			continue;
 		er = effective_rank(p, e, r);
 		if (er > best_rank) {
 			best_rank = er;
-			best = &e->layers[r];
+			best = l;
+		}
+		if (owner_kind(l->kind) && er > owner_rank) {
+			owner_rank = er;
+			owner = l;
 		}
 	}
+	if (e->rule && best && owner && best != owner &&
+	    !rb_param_rule_allows(e->rule, owner->value, best->value))
+		return owner;
 	return best;
 }
 

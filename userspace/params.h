@@ -19,6 +19,12 @@
  * call-server names (MCIPADD, MCPORT, SIP_CONTROLLER_LIST). The command line
  * still wins.
  *
+ * The owner's floor (param_rules.h, docs/state.md "What the network may not
+ * lower"): for security names (AUTH, TLSSRVRID, STATIC, TRUSTCERTS, ...) a
+ * network layer (DHCP, option 43, 242/176, file) that outranks the owner's
+ * (default, configuration, command line) is effective only when it does not
+ * lower what the owner set; it is stored either way.
+ *
  * Trust: values of trust-related names (TRUSTCERTS, TLSSRVRID, ...) that
  * arrived in a downloaded file are stored and exported but never acted on;
  * rb_params_get_trusted() is what code that acts on them calls.

@@ -338,6 +338,109 @@ static void env_file_is_safe_to_source(void **state)
 	free(got);
 }
 
+/* Issue: SET AUTH 1 in the configuration, AUTH=0 in option 242 brought HTTP back. */
+static void owner_security_raise_only(void **state)
+{
+	struct rb_param_view v;
+
+	set("AUTH", "1", RB_ORIGIN_CONFIG);
+	assert_int_equal(set("AUTH", "0", RB_ORIGIN_OPT242), 0);
+	assert_string_equal(rb_params_get(P, "AUTH"), "1");
+	assert_string_equal(rb_params_get_trusted(P, "AUTH"), "1");
+	assert_true(rb_params_lookup(P, "AUTH", &v));
+	assert_int_equal(v.origin.kind, RB_ORIGIN_CONFIG);
+	/* the network value is stored all the same */
+	assert_true(rb_params_layer_at(P, 0, rb_origin_rank(RB_ORIGIN_OPT242), &v));
+	assert_string_equal(v.value, "0");
+	/* neither a settings file nor any other network source lowers it */
+	assert_int_equal(set("AUTH", "0", RB_ORIGIN_FILE), 0);
+	set("AUTH", "0", RB_ORIGIN_DHCP);
+	set("AUTH", "0", RB_ORIGIN_OPT43);
+	assert_string_equal(rb_params_get(P, "AUTH"), "1");
+	/* values that are not on the scale count as lower */
+	static const char *const bad[] = { "", "01", "1 ", "2", "yes", "-1", "+1" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		set("AUTH", bad[i], RB_ORIGIN_FILE);
+		assert_string_equal(rb_params_get(P, "AUTH"), "1");
+	}
+	/* an equal value from the network is effective (and the same) */
+	assert_int_equal(set("AUTH", "1", RB_ORIGIN_FILE), 1);
+	/* the command line is the owner too: it still decides */
+	set("AUTH", "0", RB_ORIGIN_CMDLINE);
+	assert_string_equal(rb_params_get(P, "AUTH"), "0");
+}
+
+static void network_may_raise_what_the_owner_set(void **state)
+{
+	set("AUTH", "0", RB_ORIGIN_CONFIG);
+	assert_int_equal(set("AUTH", "1", RB_ORIGIN_OPT242), 1);
+	assert_string_equal(rb_params_get(P, "AUTH"), "1");
+	/* a later, higher-ranked file going back down stops at the owner's value */
+	set("AUTH", "0", RB_ORIGIN_FILE);
+	assert_string_equal(rb_params_get(P, "AUTH"), "0");
+	/* without an owner's value the network decides, as any parameter */
+	set("TLSSRVRID", "0", RB_ORIGIN_OPT43);
+	assert_string_equal(rb_params_get(P, "TLSSRVRID"), "0");
+	set("TLSSRVRID", "1", RB_ORIGIN_CONFIG);
+	assert_string_equal(rb_params_get(P, "TLSSRVRID"), "1");
+	/* a scale that runs the other way: trusting public CAs is the weaker */
+	set("ENABLE_PUBLIC_CA_CERTS", "0", RB_ORIGIN_CONFIG);
+	set("ENABLE_PUBLIC_CA_CERTS", "1", RB_ORIGIN_OPT242);
+	assert_string_equal(rb_params_get(P, "ENABLE_PUBLIC_CA_CERTS"), "0");
+	set("OCSP_ENABLED", "1", RB_ORIGIN_CONFIG);
+	set("OCSP_ENABLED", "0", RB_ORIGIN_OPT242);
+	assert_string_equal(rb_params_get(P, "OCSP_ENABLED"), "1");
+}
+
+static void static_bits_never_cleared_by_network(void **state)
+{
+	set("HTTPSRVR", "configured", RB_ORIGIN_CONFIG);
+	set("HTTPSRVR", "rogue", RB_ORIGIN_OPT242);
+	set("STATIC", "1", RB_ORIGIN_CONFIG);
+	set("STATIC", "0", RB_ORIGIN_OPT242);
+	assert_string_equal(rb_params_get(P, "STATIC"), "1");
+	assert_string_equal(rb_params_get(P, "HTTPSRVR"), "configured");
+	set("STATIC", "2", RB_ORIGIN_FILE);	/* drops bit 0: refused */
+	assert_string_equal(rb_params_get(P, "STATIC"), "1");
+	assert_string_equal(rb_params_get(P, "HTTPSRVR"), "configured");
+	set("STATIC", "3", RB_ORIGIN_FILE);	/* adds bit 1: fine */
+	assert_string_equal(rb_params_get(P, "STATIC"), "3");
+}
+
+static void trust_anchors_of_the_owner_pinned(void **state)
+{
+	set("TRUSTCERTS", "site-ca.pem", RB_ORIGIN_CONFIG);
+	set("TRUSTCERTS", "rogue.pem", RB_ORIGIN_OPT242);
+	assert_string_equal(rb_params_get(P, "TRUSTCERTS"), "site-ca.pem");
+	assert_string_equal(rb_params_get_trusted(P, "TRUSTCERTS"), "site-ca.pem");
+	set("PROCPSWD", "4711", RB_ORIGIN_CONFIG);
+	set("PROCPSWD", "", RB_ORIGIN_FILE);
+	assert_string_equal(rb_params_get(P, "PROCPSWD"), "4711");
+	/* not the owner's: the network's value, as before */
+	set("MYCERTURL", "http://ca.example/scep", RB_ORIGIN_OPT242);
+	assert_string_equal(rb_params_get(P, "MYCERTURL"), "http://ca.example/scep");
+}
+
+/* The floor holds through the saved file and in the exported env file. */
+static void owner_floor_survives_save_and_export(void **state)
+{
+	struct rb_params *q = rb_params_new();
+	char path[256], *got;
+
+	set("AUTH", "1", RB_ORIGIN_CONFIG);
+	set("AUTH", "0", RB_ORIGIN_OPT242);
+	snprintf(path, sizeof(path), "%s/params", dir);
+	assert_int_equal(rb_params_save(P, path), 0);
+	assert_int_equal(rb_params_load(q, path), 0);
+	assert_string_equal(rb_params_get(q, "AUTH"), "1");
+	rb_params_free(q);
+	snprintf(path, sizeof(path), "%s/params.env", dir);
+	assert_int_equal(rb_params_write_env(P, path), 0);
+	got = shell_value(path, "RB_AUTH");
+	assert_string_equal(got, "1");
+	free(got);
+}
+
 /* Views stay valid while other names are added (the table grows under them). */
 static void views_survive_growth(void **state)
 {
@@ -383,6 +486,11 @@ int main(void)
 		T(clear_kind_reveals_lower_layer),
 		T(emptied_names_leave_no_hole),
 		T(trust_from_downloaded_file_not_acted_on),
+		T(owner_security_raise_only),
+		T(network_may_raise_what_the_owner_set),
+		T(static_bits_never_cleared_by_network),
+		T(trust_anchors_of_the_owner_pinned),
+		T(owner_floor_survives_save_and_export),
 		T(too_many_names_refused),
 		T(save_and_load_round_trip),
 		T(load_refuses_malformed_and_keeps_store),

@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # What the network may not change, end to end against the lab's real nginx
 # and dnsmasq: the upgrade script sees every parameter the boot has, also
-# when the new option 242 lacks a name the last one had.
+# when the new option 242 lacks a name the last one had; the owner's AUTH=1
+# stands against a DHCP server's option 242 saying AUTH=0.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 rb=$RINGBOOT_BIN
@@ -53,5 +54,25 @@ is "$rc/$(exported BRANCH)" "0/blue" \
 	"a new option 242 without TFTPSRVR: the IF still sees the names after it"
 [ "$rc" = 0 ] || diag "$(cat "$json" "$LAB_DIR/boot.err")"
 is "$(exported TFTPSRVR)" "(unset)" "the name the new string lacks is gone"
+
+# --- DHCP from the real dnsmasq: option 242 tries to lower what the owner set
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=other CA" \
+	-keyout "$LAB_DIR/other.key" -out "$LAB_DIR/other-ca.pem" 2>/dev/null || bail "openssl"
+dnsmasq_242() { # STRING: (re)start dnsmasq with this option 242
+	[ -s "$LAB_DIR/dnsmasq.pid" ] && kill "$(cat "$LAB_DIR/dnsmasq.pid")" 2>/dev/null && sleep 0.3
+	lab_dnsmasq --opt242 "$1" -- --no-ping || bail "dnsmasq"
+	lab_phone ip addr flush dev "$LAB_PHONE_IF"
+}
+printf 'SET AUTH 1\n' >> "$conf"
+dnsmasq_242 "TLSSRVR=$srv,HTTPSRVR=$srv,AUTH=0"
+before=$(wc -l < "$LAB_NGINX_LOG")
+boot --iface "$LAB_PHONE_IF" --ca "$LAB_DIR/other-ca.pem"
+after=$(wc -l < "$LAB_NGINX_LOG")
+is "$rc/$(field phase)" "1/script" \
+	"configured AUTH=1, option 242 AUTH=0, a certificate that does not verify: the boot fails"
+is "$((after - before))" 0 "option 242 AUTH=0 does not bring plain HTTP back"
+is "$(exported AUTH)" 1 "params.env exports the owner's AUTH=1"
+boot --iface "$LAB_PHONE_IF"
+is "$rc/$(field server)" "0/https://$srv/" "with the right CA the same lease boots over HTTPS"
 
 done_testing

@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/* Names the parameter store treats beyond plain precedence (param_rules.h). */
+#include <stddef.h>
+#include <strings.h>
+
+#include "param_rules.h"
+
+/*
+ * Keep in step with docs/state.md "What the network may not lower". The
+ * values are the Avaya guides': AUTH 1 = HTTPS only (PROVISIONING.md);
+ * TLSSRVRID and TLSSRVRVERIFYID 1 = the server certificate must name the
+ * server; OCSP_ENABLED 1 = revocation checked; ENABLE_PUBLIC_CA_CERTS 1 =
+ * the built-in public CAs are trusted too; STATIC bit 0 pins the configured
+ * file servers, bit 1 the call server. PROCPSWD guards the phone's local
+ * procedures; the trust anchors and the phone's own certificate enrolment
+ * (TRUSTCERTS, MYCERTURL, PKCS12URL, SCEPPASSWORD) have no order to raise
+ * along. The trust names were already never acted on from downloaded files.
+ */
+static const struct rb_param_rule rules[] = {
+	{ "AUTH", RB_GUARD_RAISE, '0', '1', false },
+	{ "TLSSRVRID", RB_GUARD_RAISE, '0', '1', true },
+	{ "TLSSRVRVERIFYID", RB_GUARD_RAISE, '0', '1', true },
+	{ "OCSP_ENABLED", RB_GUARD_RAISE, '0', '1', false },
+	{ "ENABLE_PUBLIC_CA_CERTS", RB_GUARD_RAISE, '1', '0', true },
+	{ "STATIC", RB_GUARD_BITS, '0', '3', false },
+	{ "TRUSTCERTS", RB_GUARD_PINNED, 0, 0, true },
+	{ "MYCERTURL", RB_GUARD_PINNED, 0, 0, true },
+	{ "PKCS12URL", RB_GUARD_PINNED, 0, 0, true },
+	{ "SCEPPASSWORD", RB_GUARD_PINNED, 0, 0, true },
+	{ "PROCPSWD", RB_GUARD_PINNED, 0, 0, false },
+};
+
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+const struct rb_param_rule *rb_param_rule(const char *name)
+{
+	for (size_t i = 0; i < NRULES; i++)
+		if (!strcasecmp(rules[i].name, name))
+			return &rules[i];
+	return NULL;
+}
+
+const struct rb_param_rule *rb_param_rule_at(unsigned int i)
+{
+	return i < NRULES ? &rules[i] : NULL;
+}
+
+/* Position of v on r's scale (0 = weak), or -1 when v is not one of its digits. */
+static int strength(const struct rb_param_rule *r, const char *v)
+{
+	char lo = r->weak < r->strong ? r->weak : r->strong;
+	char hi = r->weak < r->strong ? r->strong : r->weak;
+
+	if (!v || v[0] < lo || v[0] > hi || v[1])
+		return -1;
+	return v[0] > r->weak ? v[0] - r->weak : r->weak - v[0];
+}
+
+bool rb_param_rule_allows(const struct rb_param_rule *r, const char *owner, const char *net)
+{
+	int o, n;
+
+	if (!r || r->guard == RB_GUARD_NONE)
+		return true;
+	if (r->guard == RB_GUARD_PINNED)
+		return false;
+	o = strength(r, owner);
+	n = strength(r, net);
+	if (n < 0)
+		return false;
+	if (o < 0)
+		return true;
+	if (r->guard == RB_GUARD_BITS)
+		return (n & o) == o;
+	return n >= o;
+}
