@@ -11,6 +11,7 @@
 #include "boot.h"
 #include "image_sink.h"
 #include "log.h"
+#include "param_rules.h"
 #include "resolve.h"
 #include "ringboot.h"
 #include "sink_mem.h"
@@ -275,14 +276,14 @@ static int image_policy(struct rb_boot *b, struct rb_image_policy *pol, const ch
 			return -ENOKEY;
 		}
 	}
-	/* The handset's identity as the parameters have it (configuration,
-	 * --var), plus any --model given on the command line. */
+	/* The handset's identity as its owner gave it (configuration, --var;
+	 * never DHCP or a settings file), plus any --model on the command line. */
 	b->nmodels = 0;
 	for (size_t i = 0; i < so->nmodels && b->nmodels < RB_BOOT_MAX_MODELS; i++)
 		b->models[b->nmodels++] = so->models[i];
 	for (size_t i = 0; i < 3 && b->nmodels < RB_BOOT_MAX_MODELS; i++) {
 		static const char *const ids[] = { "MODEL", "MODEL4", "MODEL6" };
-		const char *v = rb_params_get(b->params, ids[i]);
+		const char *v = rb_params_get_trusted(b->params, ids[i]);
 
 		if (v && *v)
 			b->models[b->nmodels++] = v;
@@ -412,8 +413,9 @@ static const struct rb_script_ops boot_script_ops = {
 };
 
 /*
- * The variables IF $NAME sees: every effective parameter, plus the identity
- * of the running image (APPNAME, APPNAME_IN_USE).
+ * The variables IF $NAME sees: every effective parameter, the identity as
+ * its owner gave it (a MODEL4 from option 242 must not pick the branch), plus
+ * the identity of the running image (APPNAME, APPNAME_IN_USE).
  */
 static struct rb_params *script_vars(struct rb_boot *b)
 {
@@ -423,8 +425,12 @@ static struct rb_params *script_vars(struct rb_boot *b)
 
 	if (!v)
 		return NULL;
-	for (size_t i = 0; rb_params_at(b->params, i, &pv); i++)
+	for (size_t i = 0; rb_params_at(b->params, i, &pv); i++) {
+		if (rb_param_is_identity(pv.name, strlen(pv.name)) &&
+		    !rb_params_get_trusted(b->params, pv.name))
+			continue;
 		rb_params_set(v, pv.name, strlen(pv.name), pv.value, pv.value_len, &pv.origin);
+	}
 	if (rec->active >= 0 && rec->slot[rec->active].state == RB_SLOT_GOOD) {
 		rb_params_set_str(v, "APPNAME", rec->slot[rec->active].name, RB_ORIGIN_CMDLINE);
 		rb_params_set_str(v, "APPNAME_IN_USE", rec->slot[rec->active].name,
@@ -477,6 +483,7 @@ static int boot_interpret(struct rb_boot *b, struct rb_sink_mem *m)
 	b->script.ops = &boot_script_ops;
 	b->script.arg = b;
 	b->script.vars = vars;
+	b->script.identity_from_vars = true;	/* downloaded files: never the identity */
 	b->script.seq_exact = rb_config_int(b->conf, "SEQ_EXACT") == 1;
 	/* This phase spans the chain: the image and settings phases nest in it. */
 	ph = rb_report_begin(&b->rep, "interpret");
@@ -579,8 +586,8 @@ int rb_boot_run(struct rb_boot *b)
 	 * so the timeline's top-level phases add up to the boot's total. */
 	ph = rb_report_begin(&b->rep, "start");
 	/* User-Agent: ringboot, its version, the model and the MAC. */
-	b->o->fetch.model = rb_params_get(b->params, "MODEL");
-	b->o->fetch.mac = rb_params_get(b->params, "MACADDR");
+	b->o->fetch.model = rb_params_get_trusted(b->params, "MODEL");
+	b->o->fetch.mac = rb_params_get_trusted(b->params, "MACADDR");
 	/* Server names through the DNS servers the lease gave (DNSSRVR), in order. */
 	if (!rb_resolver_from_params(&dns, b->params, 1000))
 		b->o->fetch.resolver = dns;

@@ -138,7 +138,7 @@ static int apply_vars(struct rb_boot *b)
 
 int rb_boot_params(struct rb_boot *b)
 {
-	const char *name;
+	const char *name, *model4;
 	char path[4096], mac[13];
 	int ph = rb_report_begin(&b->rep, "config"), err;
 
@@ -156,10 +156,14 @@ int rb_boot_params(struct rb_boot *b)
 	err = rb_params_load(b->params, path);
 	if (err && err != -ENOENT)
 		rb_warn("boot: ignoring %s: %s", path, strerror(-err));
+	/* The owner's layers are this run's: the configuration, the command
+	 * line and the defaults (the interface's MAC) are read again. */
+	rb_params_clear_kind(b->params, RB_ORIGIN_DEFAULT);
 	rb_params_clear_kind(b->params, RB_ORIGIN_CONFIG);
 	rb_params_clear_kind(b->params, RB_ORIGIN_CMDLINE);
 	err = rb_config_apply(b->conf, b->params);
-	if (!err && !rb_params_get(b->params, "MACADDR") && !iface_mac(boot_iface(b), mac) &&
+	/* A MACADDR from the network is no MAC of ours: only the owner's counts. */
+	if (!err && !rb_params_get_trusted(b->params, "MACADDR") && !iface_mac(boot_iface(b), mac) &&
 	    rb_params_set_str(b->params, "MACADDR", mac, RB_ORIGIN_DEFAULT) < 0)
 		err = -ENOMEM;
 	if (!err)
@@ -181,12 +185,13 @@ int rb_boot_params(struct rb_boot *b)
 	if (err)
 		return err;
 
-	name = rb_config_upgrade_script(b->conf, rb_params_get(b->params, "MODEL4"),
-					rb_params_get(b->params, "SIG"));
+	/* The model is the handset's own, never what DHCP says it is. */
+	model4 = rb_params_get_trusted(b->params, "MODEL4");
+	name = rb_config_upgrade_script(b->conf, model4, rb_params_get(b->params, "SIG"));
 	if (!name) {
 		snprintf(b->why, sizeof(b->why),
-			 "no upgrade script for MODEL4 '%s': set UPGRADE_SCRIPT in the configuration",
-			 rb_params_get(b->params, "MODEL4") ?: "");
+			 "no upgrade script for MODEL4 '%s': set MODEL4 or UPGRADE_SCRIPT in the "
+			 "configuration", model4 ?: "");
 		b->fail_phase = "config";
 		return -ENOENT;
 	}

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /* Names the parameter store treats beyond plain precedence (param_rules.h). */
 #include <stddef.h>
+#include <string.h>
 #include <strings.h>
 
 #include "param_rules.h"
@@ -28,16 +29,42 @@ static const struct rb_param_rule rules[] = {
 	{ "PKCS12URL", RB_GUARD_PINNED, 0, 0, true },
 	{ "SCEPPASSWORD", RB_GUARD_PINNED, 0, 0, true },
 	{ "PROCPSWD", RB_GUARD_PINNED, 0, 0, false },
+	/*
+	 * The identity: what the handset is, which only the handset knows
+	 * (PROVISIONING.md: "The agent is told its identity ... by
+	 * configuration"). SHA2CAPABLE and BOOTNAME describe its firmware.
+	 */
+	{ "MODEL", RB_GUARD_IDENTITY, 0, 0, false },
+	{ "MODEL4", RB_GUARD_IDENTITY, 0, 0, false },
+	{ "MODEL6", RB_GUARD_IDENTITY, 0, 0, false },
+	{ "HWVERS", RB_GUARD_IDENTITY, 0, 0, false },
+	{ "SERIALNO", RB_GUARD_IDENTITY, 0, 0, false },
+	{ "MACADDR", RB_GUARD_IDENTITY, 0, 0, false },
+	{ "PHONECC", RB_GUARD_IDENTITY, 0, 0, false },
+	{ "SHA2CAPABLE", RB_GUARD_IDENTITY, 0, 0, false },
+	{ "BOOTNAME", RB_GUARD_IDENTITY, 0, 0, false },
 };
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
-const struct rb_param_rule *rb_param_rule(const char *name)
+const struct rb_param_rule *rb_param_rulen(const char *name, size_t len)
 {
 	for (size_t i = 0; i < NRULES; i++)
-		if (!strcasecmp(rules[i].name, name))
+		if (!strncasecmp(rules[i].name, name, len) && !rules[i].name[len])
 			return &rules[i];
 	return NULL;
+}
+
+const struct rb_param_rule *rb_param_rule(const char *name)
+{
+	return rb_param_rulen(name, strlen(name));
+}
+
+bool rb_param_is_identity(const char *name, size_t len)
+{
+	const struct rb_param_rule *r = rb_param_rulen(name, len);
+
+	return r && r->guard == RB_GUARD_IDENTITY;
 }
 
 const struct rb_param_rule *rb_param_rule_at(unsigned int i)
@@ -62,7 +89,7 @@ bool rb_param_rule_allows(const struct rb_param_rule *r, const char *owner, cons
 
 	if (!r || r->guard == RB_GUARD_NONE)
 		return true;
-	if (r->guard == RB_GUARD_PINNED)
+	if (r->guard == RB_GUARD_PINNED || r->guard == RB_GUARD_IDENTITY)
 		return false;
 	o = strength(r, owner);
 	n = strength(r, net);

@@ -10,6 +10,7 @@
 #define RINGBOOT_PARAM_RULES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 enum rb_param_guard {
 	RB_GUARD_NONE = 0,
@@ -26,6 +27,11 @@ enum rb_param_guard {
 	RB_GUARD_BITS,
 	/* No order to raise along (TRUSTCERTS): the owner's value stands. */
 	RB_GUARD_PINNED,
+	/*
+	 * The handset's identity (MODEL4, MACADDR, ...): pinned, and a value
+	 * from the network is never acted on, even where the owner set none.
+	 */
+	RB_GUARD_IDENTITY,
 };
 
 struct rb_param_rule {
@@ -37,10 +43,15 @@ struct rb_param_rule {
 
 /* The rule of name (any case), or NULL for a name without one. */
 const struct rb_param_rule *rb_param_rule(const char *name);
+/* The same for name[0..len). */
+const struct rb_param_rule *rb_param_rulen(const char *name, size_t len);
+
+/* True for the names of the handset's identity (RB_GUARD_IDENTITY). */
+bool rb_param_is_identity(const char *name, size_t len);
 
 /*
  * Whether a network value may replace the owner's under rule r: always for
- * RB_GUARD_NONE, never for RB_GUARD_PINNED; for the raise-only guards, when
+ * RB_GUARD_NONE, never for RB_GUARD_PINNED and RB_GUARD_IDENTITY; for the raise-only guards, when
  * net is valid and keeps at least what owner has (an invalid owner value
  * keeps nothing).
  */

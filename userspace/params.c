@@ -461,7 +461,11 @@ const char *rb_params_get_trusted(const struct rb_params *p, const char *name)
 
 	if (!p || !(e = find(p, name, strlen(name))))
 		return NULL;
-	l = effective(p, e, rb_param_is_trust(e->name));
+	l = effective(p, e, e->rule && e->rule->trust);
+	/* The identity is the owner's: pinned above the network, and a value
+	 * only the network gave is never acted on. */
+	if (l && e->rule && e->rule->guard == RB_GUARD_IDENTITY && !owner_kind(l->kind))
+		return NULL;
 	return l ? l->value : NULL;
 }
 

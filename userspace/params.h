@@ -25,6 +25,10 @@
  * (default, configuration, command line) is effective only when it does not
  * lower what the owner set; it is stored either way.
  *
+ * Identity (MODEL*, HWVERS, SERIALNO, MACADDR, PHONECC, ...): the owner's
+ * value is the effective one; a network value is stored, and exported where
+ * the owner has none, but rb_params_get_trusted() never returns it.
+ *
  * Trust: values of trust-related names (TRUSTCERTS, TLSSRVRID, ...) that
  * arrived in a downloaded file are stored and exported but never acted on;
  * rb_params_get_trusted() is what code that acts on them calls.
@@ -129,7 +133,9 @@ bool rb_params_lookup(const struct rb_params *p, const char *name, struct rb_par
 /*
  * The value code may ACT on: for trust-related names, layers from downloaded
  * files (RB_ORIGIN_FILE) are skipped (PROVISIONING.md ringboot rule: a file
- * fetched over plain HTTP must not add trust). For other names, rb_params_get().
+ * fetched over plain HTTP must not add trust); for the identity (MODEL4,
+ * MACADDR, ... param_rules.h) only the owner's layers count (NULL when only
+ * the network gave one). For other names, rb_params_get().
  */
 const char *rb_params_get_trusted(const struct rb_params *p, const char *name);
 

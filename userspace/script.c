@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "param_rules.h"
 #include "script.h"
 
 /* One line of the current file, CR of a CRLF already removed. */
@@ -170,8 +171,10 @@ static const char *lookup(const struct rb_script *s, const char *name, size_t le
 {
 	const char *v = NULL;
 
-	/* APPNAME as a variable is the running image, never the SET target. */
-	if (!ieq(name, len, "APPNAME", 7))
+	/* APPNAME as a variable is the running image, never the SET target;
+	 * the identity is the handset's, never what a downloaded file SETs. */
+	if (!ieq(name, len, "APPNAME", 7) &&
+	    !(s->identity_from_vars && rb_param_is_identity(name, len)))
 		v = rb_params_getn(s->sets, name, len);
 	if (!v)
 		v = rb_params_getn(s->vars, name, len);

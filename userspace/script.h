@@ -11,7 +11,7 @@
  * then the caller's store (identity, --var, DHCP...). APPNAME is special: as a
  * variable it always names the image the phone runs now (the caller's store),
  * while `SET APPNAME` names the image to run (PROVISIONING.md, "APPNAME has two
- * roles").
+ * roles"). With identity_from_vars, so are the identity's names (MODEL4, ...).
  *
  * GET asks the caller for a file's bytes through ops->get. On success the new
  * file is interpreted and the current one is never returned to; on failure
@@ -62,6 +62,12 @@ struct rb_script {
 	void *arg;
 	const struct rb_params *vars;	/* identity and other known values; may be NULL */
 	bool seq_exact;			/* SEQ compares exactly (default: ignore case) */
+	/*
+	 * Downloaded files: IF $MODEL4 (and every identity name, param_rules.h)
+	 * sees vars only, never a SET of the chain. Off for the configuration,
+	 * which is the owner's and may SET the identity it then tests.
+	 */
+	bool identity_from_vars;
 
 	/* out */
 	struct rb_params *sets;		/* every SET executed: final value, file and line */

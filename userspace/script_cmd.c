@@ -341,6 +341,7 @@ int cmd_script(struct rb_ctx *ctx, int argc, char **argv)
 	s.arg = &root;
 	s.vars = vars;
 	s.seq_exact = seq_exact;
+	s.identity_from_vars = true;	/* as the boot: --var and --config are the identity */
 	if (rb_script_run(&s, basename(copy2), top.data, top.len)) {
 		rb_err("script: %s: out of memory", path);
 		goto out;

@@ -421,6 +421,37 @@ static void trust_anchors_of_the_owner_pinned(void **state)
 	assert_string_equal(rb_params_get(P, "MYCERTURL"), "http://ca.example/scep");
 }
 
+/* Issue: MODEL4=J129 in option 242 made a J169 act as a J129. */
+static void identity_is_the_owners(void **state)
+{
+	struct rb_param_view v;
+
+	set("MODEL4", "J169", RB_ORIGIN_CONFIG);
+	set("MODEL4", "J129", RB_ORIGIN_OPT242);
+	set("MODEL4", "J139", RB_ORIGIN_FILE);
+	assert_string_equal(rb_params_get(P, "MODEL4"), "J169");
+	assert_string_equal(rb_params_get_trusted(P, "MODEL4"), "J169");
+	assert_true(rb_params_layer_at(P, 0, rb_origin_rank(RB_ORIGIN_OPT242), &v));
+	assert_string_equal(v.value, "J129");	/* stored */
+	/* the interface's MAC (a default) is the handset's too */
+	set("MACADDR", "0a0b0c0d0e0f", RB_ORIGIN_DEFAULT);
+	set("MACADDR", "112233445566", RB_ORIGIN_OPT242);
+	assert_string_equal(rb_params_get(P, "MACADDR"), "0a0b0c0d0e0f");
+	assert_string_equal(rb_params_get_trusted(P, "MACADDR"), "0a0b0c0d0e0f");
+	/* what the owner never set: exported, never acted on */
+	set("HWVERS", "3", RB_ORIGIN_OPT242);
+	assert_string_equal(rb_params_get(P, "HWVERS"), "3");
+	assert_null(rb_params_get_trusted(P, "HWVERS"));
+	set("SERIALNO", "X1", RB_ORIGIN_FILE);
+	assert_null(rb_params_get_trusted(P, "serialno"));
+	/* the command line is the owner's */
+	set("MODEL4", "J179", RB_ORIGIN_CMDLINE);
+	assert_string_equal(rb_params_get_trusted(P, "MODEL4"), "J179");
+	/* names of other kinds are untouched */
+	set("SIG", "2", RB_ORIGIN_OPT242);
+	assert_string_equal(rb_params_get_trusted(P, "SIG"), "2");
+}
+
 /* The floor holds through the saved file and in the exported env file. */
 static void owner_floor_survives_save_and_export(void **state)
 {
@@ -491,6 +522,7 @@ int main(void)
 		T(static_bits_never_cleared_by_network),
 		T(trust_anchors_of_the_owner_pinned),
 		T(owner_floor_survives_save_and_export),
+		T(identity_is_the_owners),
 		T(too_many_names_refused),
 		T(save_and_load_round_trip),
 		T(load_refuses_malformed_and_keeps_store),

@@ -327,6 +327,29 @@ static void if_not_equal_falls_through(void **state)
 	assert_string_equal(get("A"), "1");
 }
 
+/* Issue: a downloaded file must not change the identity IF $MODEL4 sees. */
+static void downloaded_set_of_identity_not_seen_by_if(void **state)
+{
+	var("MODEL4", "J169");
+	S.identity_from_vars = true;
+	serve("46xxsettings.txt", "SET MODEL4 J129\nSET MACADDR 112233445566\n"
+	      "IF $MODEL4 SEQ J129 GOTO J129\nSET BRANCH J169\nGOTO END\n# J129\n"
+	      "SET BRANCH J129\n# END\nIF $MACADDR SEQ 112233445566 GOTO T\nSET MAC own\n# T\n"
+	      "IF $SIG SEQ 2 GOTO U\nSET SIG 2\nIF $SIG SEQ 2 GOTO U\nSET NOT 1\n# U\n");
+	run("GET 46xxsettings.txt\n");
+	assert_string_equal(get("BRANCH"), "J169");
+	assert_string_equal(get("MAC"), "own");	/* MACADDR unknown to vars: IF ignored */
+	assert_string_equal(get("MODEL4"), "J129");	/* the SET itself is kept */
+	assert_null(get("NOT"));	/* other names: a SET is seen by the IFs after it */
+}
+
+/* The configuration is the owner's: its own SET MODEL4 is what its IF tests. */
+static void configuration_set_of_identity_seen_by_if(void **state)
+{
+	run("SET MODEL4 J129\nIF $MODEL4 SEQ J129 GOTO J129\nSET BRANCH other\n# J129\n");
+	assert_null(get("BRANCH"));
+}
+
 static void if_unknown_variable_ignores_line(void **state)
 {
 	run("IF $BOOTNAME SEQ hb.bin GOTO T\nSET A 1\n# T\n");
@@ -664,6 +687,8 @@ int main(void)
 		T(if_equal_jumps),
 		T(if_not_equal_falls_through),
 		T(if_unknown_variable_ignores_line),
+		T(downloaded_set_of_identity_not_seen_by_if),
+		T(configuration_set_of_identity_seen_by_if),
 		T(if_sees_earlier_set),
 		T(seq_ignores_case),
 		T(seq_exact_option),

@@ -3,7 +3,9 @@
 # What the network may not change, end to end against the lab's real nginx
 # and dnsmasq: the upgrade script sees every parameter the boot has, also
 # when the new option 242 lacks a name the last one had; the owner's AUTH=1
-# stands against a DHCP server's option 242 saying AUTH=0.
+# stands against a DHCP server's option 242 saying AUTH=0; a J169 stays a
+# J169 when option 242 says MODEL4=J129 (its script branch, the image models
+# it accepts and the upgrade script it asks for).
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 rb=$RINGBOOT_BIN
@@ -74,5 +76,50 @@ is "$((after - before))" 0 "option 242 AUTH=0 does not bring plain HTTP back"
 is "$(exported AUTH)" 1 "params.env exports the owner's AUTH=1"
 boot --iface "$LAB_PHONE_IF"
 is "$rc/$(field server)" "0/https://$srv/" "with the right CA the same lease boots over HTTPS"
+
+# --- option 242 says MODEL4=J129: the handset's identity is still its own
+keys=$LAB_DIR/keys
+mkdir -p "$keys/trusted"
+"$rb" image keygen --out "$keys/signer" > /dev/null || bail "keygen"
+cp "$keys/signer.pub" "$keys/trusted/"
+pack() { # NAME MODELS: an image signed for MODELS only
+	head -c 300000 /dev/urandom > "$LAB_DIR/payload"
+	"$rb" image pack --key "$keys/signer" --name "$1" --version 1.0 --models "$2" \
+		"$LAB_DIR/payload" -o "$LAB_WWW/$1" > /dev/null && chmod 644 "$LAB_WWW/$1"
+}
+pack app-j129 J129 || bail "pack"
+pack app-j169 J169 || bail "pack"
+www J100Supgrade.txt <<'EOF'
+IF $MODEL4 SEQ J129 GOTO J129
+SET APPNAME app-j169
+GOTO END
+# J129
+SET APPNAME app-j129
+# END
+EOF
+sed -i 's/^SET MODEL4 9608$/SET MODEL4 J169/' "$conf"
+printf 'SET IMAGE_KEYS_DIR %s\n' "$keys/trusted" >> "$conf"
+dnsmasq_242 "TLSSRVR=$srv,MODEL4=J129,MODEL=J129D01A,MODEL6=J129SW,HWVERS=9"
+boot --iface "$LAB_PHONE_IF"
+is "$rc/$(field script)/$(field active)" "3/J100Supgrade.txt/app-j169" \
+	"a J169 told MODEL4=J129 by option 242: IF \$MODEL4 sees J169, its own image is committed"
+[ "$rc" = 3 ] || diag "$(cat "$json" "$LAB_DIR/boot.err")"
+is "$(exported MODEL4)" J169 "params.env exports the handset's own MODEL4"
+echo 'SET APPNAME app-j129' | www J100Supgrade.txt
+st_main=$st st=$LAB_DIR/state-fresh	# a handset with no image yet
+boot --iface "$LAB_PHONE_IF"
+is "$rc/$(field phase)/$(field active)" "1/image/" \
+	"an image signed only for J129 is refused by the J169 option 242 calls a J129"
+case $(field reason) in *odel*) pass "the refusal names the model" ;;
+*) fail "the refusal names the model"; diag "$(field reason)" ;; esac
+st=$st_main
+sed -i 's/^SET MODEL4 J169$/SET MODEL4 9608/' "$conf"
+boot --iface "$LAB_PHONE_IF"
+is "$rc/$(field script)" "0/96x1Supgrade.txt" "a 9608 told MODEL4=J129 asks for the 96x1 upgrade script"
+sed -i '/^SET MODEL4 /d' "$conf"
+boot --iface "$LAB_PHONE_IF"
+is "$rc/$(field phase)" "1/config" "no MODEL4 configured: option 242's MODEL4 picks no upgrade script"
+case $(field reason) in *"no upgrade script"*) pass "and the boot says why" ;;
+*) fail "and the boot says why"; diag "$(field reason)" ;; esac
 
 done_testing
