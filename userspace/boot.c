@@ -385,6 +385,7 @@ static int boot_get(void *arg, const char *name, struct rb_script_file *f)
 	err = fetch_mem(b, &b->origin, name, m, &res);
 	if (err) {
 		/* A missing settings file is not a failure (PROVISIONING.md). */
+		b->get_failed = true;
 		rb_report_end(&b->rep, ph, err, 0, "%s: %s", name, res.reason);
 		free(m);
 		return err;
@@ -443,13 +444,22 @@ static struct rb_params *script_vars(struct rb_boot *b)
 	return v;
 }
 
-/* Step 4: apply what the chain SET, persist it and export the env file. */
+/*
+ * Step 4: apply what the chain SET, persist it and export the env file. The
+ * chain's SETs replace what the last boot's files set. But when the script
+ * asked for a settings file and none could be fetched, the values the J100
+ * guide says a phone retains then (AUTH, AGCHAND, ...: rb_param_retained())
+ * stay as the last settings file left them, unless this chain SETs them.
+ */
 static int boot_apply(struct rb_boot *b)
 {
-	char path[4096];
+	bool no_settings = b->get_failed && b->script.nfiles <= 1;
+	char path[4096], retained[96] = "";
 	int ph = rb_report_begin(&b->rep, "apply"), err;
+	size_t kept;
 
-	rb_params_clear_kind(b->params, RB_ORIGIN_FILE);
+	kept = rb_params_clear_kind_except(b->params, RB_ORIGIN_FILE,
+					   no_settings ? rb_param_retained : NULL);
 	err = rb_script_apply(&b->script, b->params, RB_ORIGIN_FILE);
 	if (!err) {
 		snprintf(path, sizeof(path), "%s/params", b->ctx->state_dir);
@@ -459,9 +469,12 @@ static int boot_apply(struct rb_boot *b)
 		snprintf(path, sizeof(path), "%s/params.env", b->ctx->state_dir);
 		err = rb_params_write_env(b->params, path);
 	}
-	rb_report_end(&b->rep, ph, err, 0, "%zu parameters from %u file(s), %zu warning(s)",
+	if (no_settings)
+		snprintf(retained, sizeof(retained), "; no settings file: %zu value(s) of the "
+			 "last one retained", kept);
+	rb_report_end(&b->rep, ph, err, 0, "%zu parameters from %u file(s), %zu warning(s)%s",
 		      rb_params_count(b->script.sets), b->script.nfiles,
-		      b->script.nwarnings + b->script.warnings_dropped);
+		      b->script.nwarnings + b->script.warnings_dropped, retained);
 	if (err) {
 		snprintf(b->why, sizeof(b->why), "persisting parameters in %s: %s",
 			 b->ctx->state_dir, strerror(-err));

@@ -79,6 +79,7 @@ struct rb_boot {
 	unsigned int fallbacks;		/* servers tried before the one that delivered */
 	char fallback_why[1024];		/* why the first choice did not deliver */
 
+	bool get_failed;		/* a GET of the chain could not be served */
 	bool image_done;		/* the image step ran (or was not needed) */
 	bool restart_due;		/* a new image was committed, or its commit hook ran
 					 * late in this boot: exit 3, even after a failure */

@@ -47,6 +47,50 @@ static const struct rb_param_rule rules[] = {
 
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
+/*
+ * Avaya, "Installing and Administering Avaya J100 Series IP Phones", section
+ * "Contents of the settings file": "During a reboot, if the phone is unable
+ * to access the settings file, it does not retain the values of all the
+ * parameters", then a table. These are its rows as far as our copy of the
+ * table could be read (it goes on after LOCAL_LOG_LEVEL, whose row was cut
+ * off); keep in step with docs/state.md.
+ */
+static const struct {
+	const char *name;
+	bool retained;
+} j100_retained[] = {
+	{ "AGCHAND", true },
+	{ "AGCHEAD", true },
+	{ "AGCSPKR", true },
+	{ "APPNAME", false },
+	{ "AUDIOENV", false },
+	{ "AUDIOSTHD", false },
+	{ "AUDIOSTHS", false },
+	{ "AUTH", true },
+	{ "BAKLIGHTOFF", true },
+	{ "CNGLABEL", true },
+	{ "DAYLIGHT_SAVING_SETTING_MODE", true },
+	{ "DHCPSTD", false },
+	{ "HEADSYS", false },
+	{ "HOMEIDLETIME", false },
+	{ "LOG_CATEGORY", true },
+	{ "LOGSRVR", false },
+};
+
+bool rb_param_retained(const char *name)
+{
+	const struct rb_param_rule *r;
+
+	for (size_t i = 0; i < sizeof(j100_retained) / sizeof(j100_retained[0]); i++)
+		if (!strcasecmp(j100_retained[i].name, name))
+			return j100_retained[i].retained;
+	/* The guide retains AUTH: so, alike, every name the owner's floor guards
+	 * (an unreachable file must not lower security either). */
+	r = rb_param_rule(name);
+	return r && (r->guard == RB_GUARD_RAISE || r->guard == RB_GUARD_BITS ||
+		     r->guard == RB_GUARD_PINNED);
+}
+
 const struct rb_param_rule *rb_param_rulen(const char *name, size_t len)
 {
 	for (size_t i = 0; i < NRULES; i++)

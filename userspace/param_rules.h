@@ -57,6 +57,14 @@ bool rb_param_is_identity(const char *name, size_t len);
  */
 bool rb_param_rule_allows(const struct rb_param_rule *r, const char *owner, const char *net);
 
+/*
+ * Whether a settings-file value of name survives a boot whose settings file
+ * could not be accessed (docs/state.md "Settings that survive a missing
+ * settings file"): the J100 guide's table says for the names it lists; of
+ * the others, the security names above are retained, the rest are not.
+ */
+bool rb_param_retained(const char *name);
+
 /* The rules in table order, for docs and tests; NULL past the end. */
 const struct rb_param_rule *rb_param_rule_at(unsigned int i);
 

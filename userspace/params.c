@@ -406,16 +406,31 @@ static void compact(struct rb_params *p)
 	index_all(p, p->index, p->nslots);
 }
 
-void rb_params_clear_kind(struct rb_params *p, enum rb_origin_kind kind)
+size_t rb_params_clear_kind_except(struct rb_params *p, enum rb_origin_kind kind,
+				   bool (*keep)(const char *name))
 {
 	int rank = rb_origin_rank(kind);
+	size_t kept = 0;
 
 	if (rank < 0)
-		return;
-	for (size_t n = 0; n < p->count; n++)
-		if (p->entries[n]->layers[rank].kind == kind)
-			layer_clear(&p->entries[n]->layers[rank]);
+		return 0;
+	for (size_t n = 0; n < p->count; n++) {
+		struct entry *e = p->entries[n];
+
+		if (!e->layers[rank].value || e->layers[rank].kind != kind)
+			continue;
+		if (keep && keep(e->name))
+			kept++;
+		else
+			layer_clear(&e->layers[rank]);
+	}
 	compact(p);
+	return kept;
+}
+
+void rb_params_clear_kind(struct rb_params *p, enum rb_origin_kind kind)
+{
+	rb_params_clear_kind_except(p, kind, NULL);
 }
 
 static void fill_view(const struct entry *e, const struct layer *l, struct rb_param_view *out)

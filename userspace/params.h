@@ -123,6 +123,12 @@ int rb_params_set_str(struct rb_params *p, const char *name, const char *value,
  * "dhcp"); names left without a layer leave the store. Never fails.
  */
 void rb_params_clear_kind(struct rb_params *p, enum rb_origin_kind kind);
+/*
+ * The same, except for names keep(name) is true for (NULL: none). Returns
+ * the number of layers of that kind kept.
+ */
+size_t rb_params_clear_kind_except(struct rb_params *p, enum rb_origin_kind kind,
+				   bool (*keep)(const char *name));
 
 /* Effective value of name (case-insensitive), or NULL when unknown. */
 const char *rb_params_get(const struct rb_params *p, const char *name);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "param_rules.h"
 #include "params.h"
 
 static char dir[] = "/tmp/rb-params-XXXXXX";
@@ -452,6 +453,44 @@ static void identity_is_the_owners(void **state)
 	assert_string_equal(rb_params_get_trusted(P, "SIG"), "2");
 }
 
+/* The J100 guide's table, and the project's rule for names it does not list. */
+static void retained_on_missing_settings_file(void **state)
+{
+	static const char *const yes[] = {
+		"AGCHAND", "agchead", "AGCSPKR", "AUTH", "BAKLIGHTOFF", "CNGLABEL",
+		"DAYLIGHT_SAVING_SETTING_MODE", "LOG_CATEGORY",
+		"TLSSRVRID", "STATIC", "TRUSTCERTS", "PROCPSWD",	/* the owner's floor */
+	};
+	static const char *const no[] = {
+		"APPNAME", "AUDIOENV", "AUDIOSTHD", "AUDIOSTHS", "DHCPSTD", "HEADSYS",
+		"HOMEIDLETIME", "LOGSRVR", "SNTPSRVR", "SIPDOMAIN", "MODEL4", "X",
+	};
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_true(rb_param_retained(yes[i]));
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_false(rb_param_retained(no[i]));
+}
+
+static void clear_kind_except_keeps_what_it_is_asked_to(void **state)
+{
+	set("AGCHAND", "1", RB_ORIGIN_FILE);
+	set("LOGSRVR", "10.0.0.8", RB_ORIGIN_FILE);
+	set("LOGSRVR", "10.0.0.7", RB_ORIGIN_DHCP);
+	set("SNTPSRVR", "10.0.0.9", RB_ORIGIN_FILE);
+	set("AUTH", "1", RB_ORIGIN_FILE);
+	set("IPADD", "10.0.0.50", RB_ORIGIN_DHCP);
+	assert_int_equal(rb_params_clear_kind_except(P, RB_ORIGIN_FILE, rb_param_retained), 2);
+	assert_string_equal(rb_params_get(P, "AGCHAND"), "1");
+	assert_string_equal(rb_params_get(P, "AUTH"), "1");
+	assert_string_equal(rb_params_get(P, "LOGSRVR"), "10.0.0.7");	/* the lease's, again */
+	assert_null(rb_params_get(P, "SNTPSRVR"));
+	assert_string_equal(iterate(), "AGCHAND,LOGSRVR,AUTH,IPADD");
+	/* other kinds are not touched; without keep, everything of the kind goes */
+	assert_int_equal(rb_params_clear_kind_except(P, RB_ORIGIN_FILE, NULL), 0);
+	assert_string_equal(iterate(), "LOGSRVR,IPADD");
+}
+
 /* The floor holds through the saved file and in the exported env file. */
 static void owner_floor_survives_save_and_export(void **state)
 {
@@ -523,6 +562,8 @@ int main(void)
 		T(trust_anchors_of_the_owner_pinned),
 		T(owner_floor_survives_save_and_export),
 		T(identity_is_the_owners),
+		T(retained_on_missing_settings_file),
+		T(clear_kind_except_keeps_what_it_is_asked_to),
 		T(too_many_names_refused),
 		T(save_and_load_round_trip),
 		T(load_refuses_malformed_and_keeps_store),

@@ -5,7 +5,8 @@
 # when the new option 242 lacks a name the last one had; the owner's AUTH=1
 # stands against a DHCP server's option 242 saying AUTH=0; a J169 stays a
 # J169 when option 242 says MODEL4=J129 (its script branch, the image models
-# it accepts and the upgrade script it asks for).
+# it accepts and the upgrade script it asks for); a settings file that
+# cannot be fetched leaves the values the J100 guide says a phone retains.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 rb=$RINGBOOT_BIN
@@ -34,6 +35,8 @@ boot() {
 field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); v=d
 for k in sys.argv[2].split("."): v=v[int(k)] if isinstance(v,list) else v.get(k)
 print("" if v is None else v)' "$json" "$1" 2>/dev/null; }
+phase_detail() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print(",".join(p["detail"] for p in d["timeline"] if p["phase"]==sys.argv[2]))' "$json" "$1"; }
 # exported NAME: the value params.env exports for NAME (sourced by a real shell).
 exported() { sh -c '. "$1" && eval "printf %s \"\${RB_$2-(unset)}\""' sh "$st/params.env" "$1"; }
 www() { # NAME: stdin becomes the file NAME on the servers
@@ -56,6 +59,41 @@ is "$rc/$(exported BRANCH)" "0/blue" \
 	"a new option 242 without TFTPSRVR: the IF still sees the names after it"
 [ "$rc" = 0 ] || diag "$(cat "$json" "$LAB_DIR/boot.err")"
 is "$(exported TFTPSRVR)" "(unset)" "the name the new string lacks is gone"
+
+# --- a settings file that cannot be fetched: the values the J100 guide says
+# a phone retains stay, the others go; a settings file that arrives replaces
+sson="HTTPSRVR=$srv"
+www 96x1Supgrade.txt <<'EOF'
+GET 46xxsettings.txt
+EOF
+www 46xxsettings.txt <<'EOF'
+SET AGCHAND 1
+SET LOG_CATEGORY SIP
+SET LOGSRVR 192.0.2.50
+SET SNTPSRVR 192.0.2.9
+SET TLSSRVRID 1
+EOF
+boot --sson "$sson"
+is "$rc/$(exported AGCHAND)/$(exported LOGSRVR)/$(exported SNTPSRVR)" "0/1/192.0.2.50/192.0.2.9" \
+	"the settings file's values are applied"
+mv "$LAB_WWW/46xxsettings.txt" "$LAB_DIR/46xxsettings.txt.off"
+boot --sson "$sson"
+is "$rc/$(exported AGCHAND)/$(exported LOG_CATEGORY)/$(exported TLSSRVRID)" "0/1/SIP/1" \
+	"settings file missing: AGCHAND, LOG_CATEGORY (the guide) and TLSSRVRID (a security name) retained"
+is "$(exported LOGSRVR)/$(exported SNTPSRVR)" "(unset)/(unset)" \
+	"settings file missing: LOGSRVR (the guide) and SNTPSRVR (not in the table) not retained"
+case $(phase_detail apply) in *"no settings file: 3 value(s) of the last one retained"*)
+	pass "the apply phase says what it retained" ;;
+*) fail "the apply phase says what it retained"; diag "$(cat "$json")" ;; esac
+boot --sson "$sson"
+is "$(exported AGCHAND)/$(exported LOGSRVR)" "1/(unset)" "a second boot without it: still retained"
+www 46xxsettings.txt <<'EOF'
+SET SNTPSRVR 192.0.2.9
+GET $MACADDR.txt
+EOF
+boot --sson "$sson"
+is "$rc/$(exported AGCHAND)/$(exported TLSSRVRID)/$(exported SNTPSRVR)" "0/(unset)/(unset)/192.0.2.9" \
+	"a settings file that arrives replaces everything the last one set (a missing per-MAC file GET by it changes nothing)"
 
 # --- DHCP from the real dnsmasq: option 242 tries to lower what the owner set
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=other CA" \
