@@ -454,21 +454,15 @@ static struct rb_params *script_vars(struct rb_boot *b)
 static int boot_apply(struct rb_boot *b)
 {
 	bool no_settings = b->get_failed && b->script.nfiles <= 1;
-	char path[4096], retained[96] = "";
+	char retained[96] = "";
 	int ph = rb_report_begin(&b->rep, "apply"), err;
 	size_t kept;
 
 	kept = rb_params_clear_kind_except(b->params, RB_ORIGIN_FILE,
 					   no_settings ? rb_param_retained : NULL);
 	err = rb_script_apply(&b->script, b->params, RB_ORIGIN_FILE);
-	if (!err) {
-		snprintf(path, sizeof(path), "%s/params", b->ctx->state_dir);
-		err = rb_params_save(b->params, path);
-	}
-	if (!err) {
-		snprintf(path, sizeof(path), "%s/params.env", b->ctx->state_dir);
-		err = rb_params_write_env(b->params, path);
-	}
+	if (!err)
+		err = rb_params_persist(b->params, b->ctx->state_dir, b->env_group);
 	if (no_settings)
 		snprintf(retained, sizeof(retained), "; no settings file: %zu value(s) of the "
 			 "last one retained", kept);

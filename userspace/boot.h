@@ -61,6 +61,7 @@ struct rb_boot {
 	struct rb_boot_opts *o;
 	struct rb_config *conf;
 	struct rb_params *params;
+	gid_t env_group;		/* may read params.env (ENV_GROUP), or RB_ENV_NO_GROUP */
 	struct rb_report rep;
 	struct rb_loop loop;
 	bool loop_ready;

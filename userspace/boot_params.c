@@ -50,6 +50,7 @@ static int boot_dhcp(struct rb_boot *b)
 	int ph = rb_report_begin(&b->rep, "dhcp"), err;
 
 	rb_dhcp_run_init(&r, b->ctx->state_dir);
+	r.env_group = b->env_group;
 	r.configure = b->o->configure;
 	r.arp_ms = b->o->arp_ms;
 	r.params = b->params;
@@ -140,8 +141,9 @@ int rb_boot_params(struct rb_boot *b)
 {
 	const char *name, *model4;
 	char path[4096], mac[13];
-	int ph = rb_report_begin(&b->rep, "config"), err;
+	int ph = rb_report_begin(&b->rep, "config"), err, gerr;
 
+	b->env_group = RB_ENV_NO_GROUP;
 	b->params = rb_params_new();
 	if (!b->params)
 		return -ENOMEM;
@@ -173,6 +175,10 @@ int rb_boot_params(struct rb_boot *b)
 			snprintf(b->why, sizeof(b->why), "configuration: %s", strerror(-err));
 		goto fail;
 	}
+	gerr = rb_config_env_group(b->conf, &b->env_group);
+	if (gerr)
+		rb_warn("boot: ENV_GROUP '%s': %s; params.env is root's only",
+			rb_config_get(b->conf, "ENV_GROUP"), strerror(-gerr));
 	rb_report_end(&b->rep, ph, 0, 0, "%s%s", b->conf->path ? b->conf->path : "defaults",
 		      b->conf->run.nwarnings ? " (with warnings)" : "");
 

@@ -4,7 +4,9 @@
  * interpreter as for settings files, with GET refused, then typed checks.
  */
 #include <errno.h>
+#include <grp.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +66,8 @@ static const struct key keys[] = {
 	{ "IMAGE_READBACK", true, K_BOOL, 0, 1, "0",
 	  "re-read a written slot and check its digest" },
 	{ "SETTINGS_HOOK", true, K_STR, 0, 0, NULL, "program run after settings are applied" },
+	{ "ENV_GROUP", true, K_STR, 0, 0, NULL,
+	  "group that may read params.env besides root; default: root only" },
 	{ "RETRY_MAX", true, K_INT, 0, 1000, "5", "attempts per server before the next" },
 	{ "RETRY_BASE_MS", true, K_INT, 1, 600000, "500",
 	  "first back-off, doubled per retry, jittered" },
@@ -114,6 +118,30 @@ static bool value_ok(const struct key *k, const char *v)
 	default:
 		return true;
 	}
+}
+
+int rb_config_env_group(const struct rb_config *cfg, gid_t *gid)
+{
+	const char *v = rb_config_get(cfg, "ENV_GROUP");
+	struct group gr, *res = NULL;
+	char buf[4096];
+	long n;
+	int err;
+
+	*gid = RB_ENV_NO_GROUP;
+	if (!v || !*v)
+		return 0;
+	if (!rb_parse_long(v, 0, (long)UINT32_MAX - 1, &n)) {
+		*gid = (gid_t)n;
+		return 0;
+	}
+	err = getgrnam_r(v, &gr, buf, sizeof(buf), &res);
+	if (err)
+		return -err;
+	if (!res)
+		return -ENOENT;
+	*gid = res->gr_gid;
+	return 0;
 }
 
 int rb_config_norm_mac(const char *in, char out[13])

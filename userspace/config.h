@@ -53,6 +53,13 @@ long rb_config_int(const struct rb_config *cfg, const char *key);
 int rb_config_apply(const struct rb_config *cfg, struct rb_params *p);
 
 /*
+ * ENV_GROUP: the group (name or number) that may read params.env besides
+ * root. *gid is RB_ENV_NO_GROUP when none is configured (and on an error).
+ * Returns 0, -ENOENT for an unknown group, or -errno.
+ */
+int rb_config_env_group(const struct rb_config *cfg, gid_t *gid);
+
+/*
  * Normalise a MAC address "AA:BB:CC:DD:EE:FF", "aa-bb-...", "aabbccddeeff"
  * into out (13 bytes). Returns 0 or -EINVAL.
  */

@@ -22,6 +22,7 @@
 #include "json.h"
 #include "log.h"
 #include "numparse.h"
+#include "param_rules.h"
 #include "resolve.h"
 #include "ringboot.h"
 #include "sson.h"
@@ -179,22 +180,31 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct dhcp_arg
 	return 0;
 }
 
+/*
+ * The parameters, passwords shown as "(hidden)": run as a service (`--daemon`)
+ * this goes to the journal, which more people read than params.env.
+ */
 static void print_params(const struct rb_params *p, struct rb_json *j)
 {
 	struct rb_param_view v;
 
-	if (j) {
+	if (j)
 		rb_json_obj_begin(j);
-		for (size_t i = 0; rb_params_at(p, i, &v); i++) {
+	for (size_t i = 0; rb_params_at(p, i, &v); i++) {
+		if (rb_param_is_secret(v.name)) {
+			v.value = RB_PARAM_HIDDEN;
+			v.value_len = strlen(RB_PARAM_HIDDEN);
+		}
+		if (j) {
 			rb_json_key(j, v.name);
 			rb_json_strn(j, v.value, v.value_len);
+		} else {
+			printf("  %s=%.*s (%s)\n", v.name, (int)v.value_len, v.value,
+			       rb_origin_name(v.origin.kind));
 		}
-		rb_json_obj_end(j);
-		return;
 	}
-	for (size_t i = 0; rb_params_at(p, i, &v); i++)
-		printf("  %s=%.*s (%s)\n", v.name, (int)v.value_len, v.value,
-		       rb_origin_name(v.origin.kind));
+	if (j)
+		rb_json_obj_end(j);
 }
 
 static bool is_literal(const char *s)
@@ -372,7 +382,6 @@ static void print_result(struct rb_ctx *ctx, const struct rb_dhcp_run *r,
 static int from_sson(struct rb_ctx *ctx, struct rb_dhcp_run *r, const char *str)
 {
 	struct rb_sson s = { 0 };
-	char path[4096];
 	struct rb_json j;
 	int err = rb_sson_parse(str, strlen(str), &s);
 
@@ -382,14 +391,8 @@ static int from_sson(struct rb_ctx *ctx, struct rb_dhcp_run *r, const char *str)
 		err = err < 0 ? err : 0;
 	}
 	rb_sson_free(&s);
-	if (!err) {
-		snprintf(path, sizeof(path), "%s/params", r->state_dir);
-		err = rb_params_save(r->params, path);
-	}
-	if (!err) {
-		snprintf(path, sizeof(path), "%s/params.env", r->state_dir);
-		err = rb_params_write_env(r->params, path);
-	}
+	if (!err)
+		err = rb_params_persist(r->params, r->state_dir, r->env_group);
 	if (err) {
 		rb_err("dhcp: --sson: %s", strerror(-err));
 		return RB_EXIT_FAIL;
@@ -408,18 +411,27 @@ static int from_sson(struct rb_ctx *ctx, struct rb_dhcp_run *r, const char *str)
 }
 
 /* The interface: --iface, else INTERFACE of the configuration, else eth0. */
-static const char *pick_iface(struct rb_ctx *ctx, const char *given, struct rb_config *cfg)
+static const char *pick_iface(const char *given, const struct rb_config *cfg)
 {
 	const char *v;
-	int err;
 
 	if (given)
 		return given;
-	err = rb_config_load(cfg, ctx->config);
-	if (err && ctx->config_given)
-		rb_warn("dhcp: cannot read %s: %s", ctx->config, strerror(-err));
 	v = rb_config_get(cfg, "INTERFACE");
 	return v ? v : "eth0";
+}
+
+/* The configuration (defaults when it cannot be read) and who may read params.env. */
+static void load_config(struct rb_ctx *ctx, struct rb_config *cfg, struct rb_dhcp_run *r)
+{
+	int err = rb_config_load(cfg, ctx->config);
+
+	if (err && ctx->config_given)
+		rb_warn("dhcp: cannot read %s: %s", ctx->config, strerror(-err));
+	err = rb_config_env_group(cfg, &r->env_group);
+	if (err)
+		rb_warn("dhcp: ENV_GROUP '%s': %s; params.env is root's only",
+			rb_config_get(cfg, "ENV_GROUP"), strerror(-err));
 }
 
 static int block_signals(void)
@@ -513,6 +525,7 @@ int cmd_dhcp(struct rb_ctx *ctx, int argc, char **argv)
 	if (err)
 		return err > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
 	r.state_dir = ctx->state_dir;	/* --state-dir may follow the verb */
+	load_config(ctx, &cfg, &r);
 	err = rb_mkdir_p(r.state_dir, 0755);
 	r.params = rb_params_new();
 	if (err || !r.params) {
@@ -535,7 +548,7 @@ int cmd_dhcp(struct rb_ctx *ctx, int argc, char **argv)
 		rb_err("dhcp: rtnetlink: %s", strerror(-err));
 		goto out;
 	}
-	ret = exchange(ctx, &r, &a, pick_iface(ctx, a.iface, &cfg));
+	ret = exchange(ctx, &r, &a, pick_iface(a.iface, &cfg));
 	rb_netcfg_close(&r.nc);
 out:
 	if (r.sigfd >= 0)

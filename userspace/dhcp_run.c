@@ -79,7 +79,6 @@ static int lease_file(const struct rb_dhcp_run *r, const struct rb_dhcp_link *l,
 static int lease_params(struct rb_dhcp_run *r, const struct rb_dhcp_lease *lease)
 {
 	struct rb_dhcp_msg *m = malloc(sizeof(*m));
-	char path[4096];
 	int err;
 
 	if (!m)
@@ -90,13 +89,7 @@ static int lease_params(struct rb_dhcp_run *r, const struct rb_dhcp_lease *lease
 	free(m);
 	if (err)
 		return err;
-	snprintf(path, sizeof(path), "%s/params", r->state_dir);
-	err = rb_params_save(r->params, path);
-	if (!err) {
-		snprintf(path, sizeof(path), "%s/params.env", r->state_dir);
-		err = rb_params_write_env(r->params, path);
-	}
-	return err;
+	return rb_params_persist(r->params, r->state_dir, r->env_group);
 }
 
 static int configure(struct rb_dhcp_run *r, struct rb_dhcp_link *l)
@@ -446,5 +439,6 @@ void rb_dhcp_run_init(struct rb_dhcp_run *r, const char *state_dir)
 	r->use_stored = true;
 	r->arp_ms = RB_DHCP_ARP_MS_DEFAULT;
 	r->sigfd = -1;
+	r->env_group = RB_ENV_NO_GROUP;
 	r->t0_ns = mono_ns();
 }

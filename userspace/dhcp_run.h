@@ -44,6 +44,7 @@ struct rb_dhcp_run {
 	unsigned int arp_ms;		/* ARP check of the address; 0: off */
 	struct rb_netcfg nc;
 	struct rb_params *params;
+	gid_t env_group;		/* may read params.env (ENV_GROUP), or RB_ENV_NO_GROUP */
 	int sigfd;			/* signalfd (SIGTERM, SIGINT), -1: none */
 	uint64_t t0_ns;			/* start, for elapsed times */
 	uint64_t bound_ns;		/* when the first address was configured */

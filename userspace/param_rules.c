@@ -91,6 +91,18 @@ bool rb_param_retained(const char *name)
 		     r->guard == RB_GUARD_PINNED);
 }
 
+bool rb_param_is_secret(const char *name)
+{
+	static const char *const words[] = {
+		"PASSWORD", "PASSWD", "PSWD", "PASSPHRASE", "SECRET", "PIN_CODE",
+	};
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasestr(name, words[i]))
+			return true;
+	return !strcasecmp(name, "SNMPSTRING");
+}
+
 const struct rb_param_rule *rb_param_rulen(const char *name, size_t len)
 {
 	for (size_t i = 0; i < NRULES; i++)

@@ -65,6 +65,15 @@ bool rb_param_rule_allows(const struct rb_param_rule *r, const char *owner, cons
  */
 bool rb_param_retained(const char *name);
 
+/*
+ * Names whose value is a secret (PROCPSWD, SCEPPASSWORD, SIP passwords,
+ * SNMPSTRING...): a name containing PASSWORD, PASSWD, PSWD, PASSPHRASE,
+ * SECRET or PIN_CODE, or SNMPSTRING. Output that may end up in a log shows
+ * "(hidden)" for them; params.env holds them (root and ENV_GROUP only).
+ */
+bool rb_param_is_secret(const char *name);
+#define RB_PARAM_HIDDEN "(hidden)"
+
 /* The rules in table order, for docs and tests; NULL past the end. */
 const struct rb_param_rule *rb_param_rule_at(unsigned int i);
 

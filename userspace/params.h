@@ -43,6 +43,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #define RB_PARAM_NAME_MAX 64		/* longest Avaya name seen: 31 bytes */
 #define RB_PARAM_VALUE_MAX 65536	/* values longer than this are refused */
@@ -173,11 +174,19 @@ int rb_params_parse(struct rb_params *p, const char *data, size_t len);
  * The shell-sourceable env file for the rest of the handset: one line per
  * name, RB_<NAME>='value' with the effective value single-quoted (a ' becomes
  * '\''), so sourcing it can never run code or set PATH, IFS, LD_PRELOAD...
- * Written atomically with mode 0644.
+ * It holds every parameter, passwords too (PROCPSWD, SCEPPASSWORD, ...), so
+ * only root reads it (mode 0600), or root and group (0640, group group;
+ * the directory that holds it gets that group and search permission for it,
+ * never for others) when group is not RB_ENV_NO_GROUP. Written atomically;
+ * the file never exists with wider permissions.
  */
 #define RB_ENV_PREFIX "RB_"
-int rb_params_write_env(const struct rb_params *p, const char *path);
+#define RB_ENV_NO_GROUP ((gid_t)-1)
+int rb_params_write_env(const struct rb_params *p, const char *path, gid_t group);
 /* The same text to a stream (used by the file writer and by tests). */
 int rb_params_format_env(const struct rb_params *p, FILE *out);
+
+/* Both files in state_dir: `params` (rb_params_save) and `params.env`. */
+int rb_params_persist(const struct rb_params *p, const char *state_dir, gid_t env_group);
 
 #endif

@@ -10,9 +10,12 @@
  * record is one line of printable ASCII whatever a settings file contained.
  */
 #include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "atomicfile.h"
 #include "params.h"
@@ -56,29 +59,38 @@ static int save_to(const struct rb_params *p, FILE *out)
 	return ferror(out) ? -EIO : 0;
 }
 
-/* Write what fn prints into path atomically. */
-static int write_via(const struct rb_params *p, const char *path, mode_t mode,
-		     int (*fn)(const struct rb_params *, FILE *))
+/* What fn prints, in a malloc'd buffer. */
+static int print_via(const struct rb_params *p, int (*fn)(const struct rb_params *, FILE *),
+		     char **buf, size_t *len)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *mem = open_memstream(&buf, &len);
+	FILE *mem;
 	int ret;
 
+	*buf = NULL;
+	*len = 0;
+	mem = open_memstream(buf, len);
 	if (!mem)
 		return -errno;
 	ret = fn(p, mem);
 	if (fclose(mem) && !ret)
 		ret = -EIO;
-	if (!ret)
-		ret = rb_atomic_write(path, buf, len, mode);
-	free(buf);
+	if (ret) {
+		free(*buf);
+		*buf = NULL;
+	}
 	return ret;
 }
 
 int rb_params_save(const struct rb_params *p, const char *path)
 {
-	return write_via(p, path, 0600, save_to);
+	char *buf;
+	size_t len;
+	int ret = print_via(p, save_to, &buf, &len);
+
+	if (!ret)
+		ret = rb_atomic_write(path, buf, len, 0600);
+	free(buf);
+	return ret;
 }
 
 static int hexval(char c)
@@ -246,7 +258,68 @@ int rb_params_format_env(const struct rb_params *p, FILE *out)
 	return ferror(out) ? -EIO : 0;
 }
 
-int rb_params_write_env(const struct rb_params *p, const char *path)
+/*
+ * group must reach the file: the directory gets group group and search
+ * permission for it (not read: the group cannot list it). Others keep what
+ * they had.
+ */
+static int grant_dir(const char *path, gid_t group)
 {
-	return write_via(p, path, 0644, rb_params_format_env);
+	char copy[4096];
+	const char *dir;
+	struct stat st;
+
+	if (strlen(path) >= sizeof(copy))
+		return -ENAMETOOLONG;
+	memcpy(copy, path, strlen(path) + 1);
+	dir = dirname(copy);
+	if (stat(dir, &st))
+		return -errno;
+	if (st.st_gid != group && chown(dir, (uid_t)-1, group))
+		return -errno;
+	if (!(st.st_mode & S_IXGRP) && chmod(dir, (st.st_mode & 07777) | S_IXGRP))
+		return -errno;
+	return 0;
+}
+
+int rb_params_write_env(const struct rb_params *p, const char *path, gid_t group)
+{
+	struct rb_atomic a;
+	char *buf;
+	size_t len;
+	int ret = print_via(p, rb_params_format_env, &buf, &len);
+
+	if (!ret)
+		ret = rb_atomic_open(&a, path, 0600);
+	if (ret) {
+		free(buf);
+		return ret;
+	}
+	/* Created 0600; the group is set before the group may read. */
+	if (group != RB_ENV_NO_GROUP && (fchown(a.fd, (uid_t)-1, group) || fchmod(a.fd, 0640)))
+		ret = -errno;
+	if (!ret)
+		ret = rb_write_all(a.fd, buf, len);
+	if (!ret && group != RB_ENV_NO_GROUP)
+		ret = grant_dir(path, group);
+	if (ret)
+		rb_atomic_abort(&a);
+	else
+		ret = rb_atomic_commit(&a);
+	free(buf);
+	return ret;
+}
+
+int rb_params_persist(const struct rb_params *p, const char *state_dir, gid_t env_group)
+{
+	char path[4096], env[4096];
+	int ret;
+
+	if ((size_t)snprintf(path, sizeof(path), "%s/params", state_dir) >= sizeof(path) ||
+	    (size_t)snprintf(env, sizeof(env), "%s/params.env", state_dir) >= sizeof(env))
+		return -ENAMETOOLONG;
+	ret = rb_params_save(p, path);
+	if (!ret)
+		ret = rb_params_write_env(p, env, env_group);
+	return ret;
 }

@@ -144,6 +144,29 @@ static void upgrade_script_override(void **state)
 	assert_string_equal(rb_config_upgrade_script(&C, "J129", "2"), "lab.txt");
 }
 
+/* ENV_GROUP: who besides root may read params.env; an agent key, never a parameter. */
+static void env_group_by_name_or_number(void **state)
+{
+	gid_t g = 0;
+
+	assert_int_equal(rb_config_init(&C), 0);
+	assert_int_equal(rb_config_env_group(&C, &g), 0);
+	assert_true(g == RB_ENV_NO_GROUP);
+	rb_config_free(&C);
+	load("SET ENV_GROUP root\n");
+	assert_int_equal(rb_config_env_group(&C, &g), 0);
+	assert_int_equal(g, 0);
+	assert_true(rb_config_is_agent_key("env_group"));
+	rb_config_free(&C);
+	load("SET ENV_GROUP 4711\n");
+	assert_int_equal(rb_config_env_group(&C, &g), 0);
+	assert_int_equal(g, 4711);
+	rb_config_free(&C);
+	load("SET ENV_GROUP rb-no-such-group-x\n");
+	assert_int_equal(rb_config_env_group(&C, &g), -ENOENT);
+	assert_true(g == RB_ENV_NO_GROUP);
+}
+
 #define T(f) cmocka_unit_test_teardown(f, teardown)
 
 int main(void)
@@ -159,6 +182,7 @@ int main(void)
 		T(mac_normalisation),
 		T(upgrade_script_by_family),
 		T(upgrade_script_override),
+		T(env_group_by_name_or_number),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

@@ -328,7 +328,7 @@ static void env_file_is_safe_to_source(void **state)
 		P = rb_params_new();
 		set("X", values[i], RB_ORIGIN_FILE);
 		set("PATH", "/nonexistent", RB_ORIGIN_FILE);	/* must not become $PATH */
-		assert_int_equal(rb_params_write_env(P, envpath), 0);
+		assert_int_equal(rb_params_write_env(P, envpath, RB_ENV_NO_GROUP), 0);
 		got = shell_value(envpath, "RB_X");
 		assert_string_equal(got, values[i]);
 		free(got);
@@ -505,10 +505,60 @@ static void owner_floor_survives_save_and_export(void **state)
 	assert_string_equal(rb_params_get(q, "AUTH"), "1");
 	rb_params_free(q);
 	snprintf(path, sizeof(path), "%s/params.env", dir);
-	assert_int_equal(rb_params_write_env(P, path), 0);
+	assert_int_equal(rb_params_write_env(P, path, RB_ENV_NO_GROUP), 0);
 	got = shell_value(path, "RB_AUTH");
 	assert_string_equal(got, "1");
 	free(got);
+}
+
+static void secret_names(void **state)
+{
+	static const char *const yes[] = {
+		"PROCPSWD", "SCEPPASSWORD", "SIP_PASSWORD", "ADMIN_PASSWORD", "EXCHANGE_PASSWD",
+		"DOT1X_PASSPHRASE", "CLIENT_SECRET", "SNMPSTRING", "LOCK_PIN_CODE", "procpswd",
+	};
+	static const char *const no[] = { "HTTPSRVR", "AUTH", "SNMPADD", "PASS", "TRUSTCERTS" };
+
+	for (size_t i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		assert_true(rb_param_is_secret(yes[i]));
+	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		assert_false(rb_param_is_secret(no[i]));
+}
+
+/* Issue: params.env was 0644 and holds PROCPSWD, SCEPPASSWORD, ... */
+static void secrets_readable_by_root_and_group_only(void **state)
+{
+	/* root may give any group; anyone else their own */
+	gid_t group = geteuid() == 0 ? 4711 : getegid();
+	char path[512], sub[300];
+	struct stat st;
+
+	set("PROCPSWD", "4711", RB_ORIGIN_FILE);
+	snprintf(path, sizeof(path), "%s/params.env", dir);
+	/* an older agent's world-readable file is replaced, not reused */
+	assert_int_equal(rb_atomic_write(path, "old\n", 4, 0644), 0);
+	assert_int_equal(rb_params_write_env(P, path, RB_ENV_NO_GROUP), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	/* with a group: root and that group, and the group reaches the file */
+	snprintf(sub, sizeof(sub), "%s/state", dir);
+	assert_int_equal(mkdir(sub, 0700), 0);
+	snprintf(path, sizeof(path), "%s/params.env", sub);
+	assert_int_equal(rb_params_write_env(P, path, group), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(st.st_gid, group);
+	assert_int_equal(stat(sub, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0710);	/* search, not list; others: nothing */
+	assert_int_equal(st.st_gid, group);
+	/* both files of the state directory */
+	assert_int_equal(rb_params_persist(P, dir, RB_ENV_NO_GROUP), 0);
+	snprintf(path, sizeof(path), "%s/params", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	snprintf(path, sizeof(path), "%s/params.env", dir);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
 }
 
 /* Views stay valid while other names are added (the table grows under them). */
@@ -564,6 +614,8 @@ int main(void)
 		T(identity_is_the_owners),
 		T(retained_on_missing_settings_file),
 		T(clear_kind_except_keeps_what_it_is_asked_to),
+		T(secrets_readable_by_root_and_group_only),
+		T(secret_names),
 		T(too_many_names_refused),
 		T(save_and_load_round_trip),
 		T(load_refuses_malformed_and_keeps_store),

@@ -6,7 +6,8 @@
 # stands against a DHCP server's option 242 saying AUTH=0; a J169 stays a
 # J169 when option 242 says MODEL4=J129 (its script branch, the image models
 # it accepts and the upgrade script it asks for); a settings file that
-# cannot be fetched leaves the values the J100 guide says a phone retains.
+# cannot be fetched leaves the values the J100 guide says a phone retains;
+# params.env (it holds passwords) is root's only.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 rb=$RINGBOOT_BIN
@@ -59,6 +60,8 @@ is "$rc/$(exported BRANCH)" "0/blue" \
 	"a new option 242 without TFTPSRVR: the IF still sees the names after it"
 [ "$rc" = 0 ] || diag "$(cat "$json" "$LAB_DIR/boot.err")"
 is "$(exported TFTPSRVR)" "(unset)" "the name the new string lacks is gone"
+is "$(stat -c %a "$st/params.env")/$(stat -c %a "$st/params")" "600/600" \
+	"the boot writes params.env and params for root only"
 
 # --- a settings file that cannot be fetched: the values the J100 guide says
 # a phone retains stay, the others go; a settings file that arrives replaces
