@@ -274,3 +274,19 @@ lab_file() {
 	chmod 644 "$LAB_WWW/$1"
 	sha256sum < "$LAB_WWW/$1" | cut -d' ' -f1
 }
+
+# lab_json_field FILE KEY: a member of the JSON document in FILE, KEY dotted
+# (timeline.0.phase), empty when absent or null.
+lab_json_field() {
+	python3 -c 'import json,sys; v=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."):
+	v=(v[int(k)] if int(k) < len(v) else None) if isinstance(v,list) else (v or {}).get(k)
+print("" if v is None else v)' "$1" "$2" 2>/dev/null
+}
+
+# lab_json_phase FILE PHASE MEMBER: MEMBER (status, detail...) of every timeline
+# phase named PHASE in the boot report FILE, comma-separated.
+lab_json_phase() {
+	python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+print(",".join(str(p[sys.argv[3]]) for p in d["timeline"] if p["phase"]==sys.argv[2]))' "$1" "$2" "$3"
+}

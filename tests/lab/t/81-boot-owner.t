@@ -33,11 +33,8 @@ boot() {
 	lab_phone "$rb" --json boot --config "$conf" --state-dir "$st" "$@" > "$json" 2> "$LAB_DIR/boot.err"
 	rc=$?
 }
-field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); v=d
-for k in sys.argv[2].split("."): v=v[int(k)] if isinstance(v,list) else v.get(k)
-print("" if v is None else v)' "$json" "$1" 2>/dev/null; }
-phase_detail() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
-print(",".join(p["detail"] for p in d["timeline"] if p["phase"]==sys.argv[2]))' "$json" "$1"; }
+field() { lab_json_field "$json" "$1"; }
+phase_detail() { lab_json_phase "$json" "$1" detail; }
 # exported NAME: the value params.env exports for NAME (sourced by a real shell).
 exported() { sh -c '. "$1" && eval "printf %s \"\${RB_$2-(unset)}\""' sh "$st/params.env" "$1"; }
 www() { # NAME: stdin becomes the file NAME on the servers
