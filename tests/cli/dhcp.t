@@ -77,6 +77,14 @@ as_nobody 4711 "$tmp/p/params.env" && fail "a user outside ENV_GROUP still canno
 	pass "a user outside ENV_GROUP still cannot"
 as_nobody "$ngid" "$tmp/p/params" && fail "the group cannot read params (every layer)" ||
 	pass "the group cannot read params (every layer)"
+# ... also with only the capabilities the packaged ringboot-dhcp.service keeps
+unit=$RINGBOOT_TOP/packaging/systemd/ringboot-dhcp.service.in
+caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$unit" | tr 'A-Z' 'a-z' | sed 's/cap_/+/g; s/ /,/g')
+rm -f "$tmp/p/params.env"
+setpriv --bounding-set="-all,$caps" --inh-caps=-all "$rb" dhcp --config "$tmp/group.conf" \
+	--state-dir "$tmp/p" --sson "HTTPSRVR=10.0.0.1" > /dev/null 2>&1
+is "$?/$(stat -c %a/%G "$tmp/p/params.env" 2>&1)" "0/640/nogroup" \
+	"with ENV_GROUP, the capabilities ringboot-dhcp.service keeps ($caps) suffice"
 printf 'SET ENV_GROUP rb-no-such-group\n' > "$tmp/nogroup.conf"
 err=$("$rb" dhcp --config "$tmp/nogroup.conf" --state-dir "$tmp/p" --sson "HTTPSRVR=10.0.0.1" 2>&1 >/dev/null)
 is "$?/$(stat -c %a "$tmp/p/params.env")" "0/600" "an unknown ENV_GROUP: root only, with a warning"
