@@ -511,6 +511,25 @@ static void owner_floor_survives_save_and_export(void **state)
 	free(got);
 }
 
+/* Docs stay true: every name of the rule table is in docs/state.md. */
+static void rules_documented(void **state)
+{
+	const char *top = getenv("RINGBOOT_TOP");
+	const struct rb_param_rule *r;
+	char path[4096], name[80], *doc;
+	size_t len;
+
+	snprintf(path, sizeof(path), "%s/docs/state.md", top ? top : ".");
+	assert_int_equal(rb_read_file(path, 1 << 20, &doc, &len), 0);
+	for (unsigned int i = 0; (r = rb_param_rule_at(i)); i++) {
+		snprintf(name, sizeof(name), "`%s`", r->name);
+		if (!strstr(doc, name))
+			fail_msg("%s is not in docs/state.md", r->name);
+		assert_true(rb_param_rule(r->name) == r);
+	}
+	free(doc);
+}
+
 static void secret_names(void **state)
 {
 	static const char *const yes[] = {
@@ -616,6 +635,7 @@ int main(void)
 		T(clear_kind_except_keeps_what_it_is_asked_to),
 		T(secrets_readable_by_root_and_group_only),
 		T(secret_names),
+		T(rules_documented),
 		T(too_many_names_refused),
 		T(save_and_load_round_trip),
 		T(load_refuses_malformed_and_keeps_store),
