@@ -240,10 +240,22 @@ void rb_http_conn_event(struct rb_http_conn *c, int ev, int err)
 			rb_http_on_body(x);
 		return;
 	case RB_HTTP_EV_EOF:
-		if (x->st == XS_BODY && x->info.framing == RB_HTTP_BODY_CLOSE) {
+		if (x->st == XS_BODY && x->info.framing == RB_HTTP_BODY_CLOSE && !err) {
 			/* RFC 9112 §6.3 item 8: the close ends the body */
 			x->info.keep_alive = false;
 			rb_http_body_done(x);
+			return;
+		}
+		if (x->st == XS_BODY && x->info.framing == RB_HTTP_BODY_CLOSE) {
+			/*
+			 * Over TLS only close_notify ends such a body (RFC 8446
+			 * §6.1, RFC 9112 §9.8): a bare TCP FIN is anyone's, and
+			 * would turn a script into a shorter one. A broken body:
+			 * resumed or failed as any other.
+			 */
+			connection_broke(x, -ECONNRESET, "connection closed without a TLS "
+					 "close_notify: the body, delimited by the close, may be "
+					 "truncated");
 			return;
 		}
 		connection_broke(x, -ECONNRESET, x->st == XS_BODY ?

@@ -318,7 +318,8 @@ static void tls_deliver(struct rb_http_conn *c)
 			return;
 		}
 		if (n == 0 || n == -ECONNRESET) {
-			rb_http_conn_event(c, RB_HTTP_EV_EOF, 0);
+			/* 0: close_notify; -ECONNRESET: TCP closed without it */
+			rb_http_conn_event(c, RB_HTTP_EV_EOF, (int)n);
 			return;
 		}
 		rb_http_conn_event(c, RB_HTTP_EV_TLS_FAILED, (int)n);

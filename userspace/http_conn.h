@@ -25,7 +25,8 @@ enum rb_http_ev {
 	RB_HTTP_EV_TLS_FAILED,		/* err: -EKEYREJECTED (certificate) or -EPROTO */
 	RB_HTTP_EV_SENT,
 	RB_HTTP_EV_DATA,		/* err: bytes placed at the receive buffer */
-	RB_HTTP_EV_EOF,
+	RB_HTTP_EV_EOF,			/* err: 0, or -ECONNRESET when TLS ended without
+					 * close_notify (RFC 8446 §6.1: a truncation) */
 	RB_HTTP_EV_IO_ERROR,		/* err: -errno (-ECANCELED when cancelled) */
 };
 

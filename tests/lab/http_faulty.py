@@ -2,7 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 """A small, deliberately faulty HTTP/1.1 server for what nginx will not do.
 
-    http_faulty.py ADDR PORT ROOT
+    http_faulty.py ADDR PORT ROOT [--tls CERT KEY]
+
+With --tls every connection is TLS (CERT and KEY in PEM). A connection the
+server ends is closed at the TCP level without a TLS close_notify, unless the
+mode says otherwise.
 
 The first path component picks the fault; the rest names a file under ROOT:
 
@@ -27,6 +31,10 @@ The first path component picks the fault; the rest names a file under ROOT:
     /notahttp/F     garbage instead of a status line
     /closeafter/F   F with keep-alive semantics, then the server closes the
                     connection anyway (the next request must reconnect)
+    /cutclose/F     as /upstream/, but only the first half of F before the
+                    close (over TLS: what an attacker's FIN does)
+    /closenotify/F  as /upstream/, then (over TLS) a close_notify before the
+                    close: a complete close-delimited body
 
 PORT + 1 never completes a TCP handshake: its listen queue is kept full, so
 the kernel drops incoming SYNs (a connect timeout without a firewall).
@@ -37,6 +45,7 @@ tests ("-" for a header that is absent).
 import os
 import socket
 import socketserver
+import ssl
 import sys
 import threading
 import time
@@ -113,6 +122,17 @@ class Handler(socketserver.BaseRequestHandler):
         half = len(body) // 2
         if mode == "upstream":
             self.send(b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n" + body)
+            return False
+        if mode == "cutclose":
+            self.send(b"HTTP/1.0 200 OK\r\n\r\n" + body[:half])
+            return False
+        if mode == "closenotify":
+            self.send(b"HTTP/1.0 200 OK\r\n\r\n" + body)
+            if isinstance(self.request, ssl.SSLSocket):
+                try:
+                    self.request.unwrap()   # sends close_notify
+                except (ssl.SSLError, OSError):
+                    pass    # the client closed without answering it: allowed
             return False
         if mode == "bighead":
             self.send(b"HTTP/1.1 200 OK\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
@@ -194,10 +214,21 @@ class Handler(socketserver.BaseRequestHandler):
 class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    tls = None
+
+    def get_request(self):
+        sock, addr = self.socket.accept()
+        if self.tls:
+            # the handshake runs in the handler's thread, on its first read
+            sock = self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, addr
 
 
 if __name__ == "__main__":
     addr, port, ROOT = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+    if sys.argv[4:5] == ["--tls"]:
+        Server.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        Server.tls.load_cert_chain(sys.argv[5], sys.argv[6])
     if ":" in addr:
         Server.address_family = socket.AF_INET6
     family = socket.AF_INET6 if ":" in addr else socket.AF_INET
