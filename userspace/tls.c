@@ -20,6 +20,15 @@
 #include "tls.h"
 
 /*
+ * The identity is checked after the handshake from the peer chain the session
+ * keeps (rb_tls_verify_peer): a wolfSSL without SESSION_CERTS cannot show it,
+ * so such a build fails here instead of trusting every certificate of the CA.
+ */
+#ifndef SESSION_CERTS
+#error "wolfSSL must be built with SESSION_CERTS: the server identity is checked on the peer chain"
+#endif
+
+/*
  * TLS 1.3 suites first, then TLS 1.2 ECDHE AEAD suites. ChaCha20-Poly1305
  * leads because Debian's wolfSSL is built without AES-NI (measured in
  * docs/benchmarks.md); nginx honours the client's order by default.
@@ -67,16 +76,25 @@ static int io_send(WOLFSSL *ssl, char *buf, int sz, void *arg)
 	return sz;
 }
 
+/* Does the leaf name the expected identity (RFC 6125: DNS-ID, or an iPAddress SAN)? */
+static bool leaf_names(const struct rb_tls *t, WOLFSSL_X509 *leaf)
+{
+	if (t->is_ip)
+		return wolfSSL_X509_check_ip_asc(leaf, t->expect, 0) == WOLFSSL_SUCCESS;
+	return wolfSSL_X509_check_host(leaf, t->expect, strlen(t->expect), 0, NULL) ==
+	       WOLFSSL_SUCCESS;
+}
+
 /*
- * Called for every certificate of the chain (WOLFSSL_ALWAYS_VERIFY_CB): keep
- * wolfSSL's verdict, and at the leaf also require the expected identity
- * (RFC 6125: DNS-ID, or an iPAddress SAN for an IP literal).
+ * Keep wolfSSL's verdict on the chain, and at the leaf refuse early (with an
+ * alert) what does not name the identity. Only a wolfSSL built with
+ * WOLFSSL_ALWAYS_VERIFY_CB calls this for a chain that verified, so the
+ * identity check that counts is rb_tls_verify_peer(), after the handshake.
  */
 static int verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
 {
 	struct rb_tls *t = store->userCtx;
 	WOLFSSL_X509 *leaf = store->current_cert;
-	int ok;
 
 	if (!preverify) {
 		if (!t->verify_err)
@@ -85,16 +103,39 @@ static int verify_cb(int preverify, WOLFSSL_X509_STORE_CTX *store)
 	}
 	if (store->error_depth != 0 || !leaf)
 		return 1;
-	if (t->is_ip)
-		ok = wolfSSL_X509_check_ip_asc(leaf, t->expect, 0) == WOLFSSL_SUCCESS;
-	else
-		ok = wolfSSL_X509_check_host(leaf, t->expect, strlen(t->expect), 0, NULL) ==
-		     WOLFSSL_SUCCESS;
-	if (!ok) {
+	if (!leaf_names(t, leaf)) {
 		t->verify_err = DOMAIN_NAME_MISMATCH;
 		return 0;
 	}
 	return 1;
+}
+
+int rb_tls_verify_peer(struct rb_tls *t)
+{
+	WOLFSSL_X509_CHAIN *chain = t->ssl ? wolfSSL_get_peer_chain(t->ssl) : NULL;
+	const unsigned char *der = NULL;
+	WOLFSSL_X509 *leaf = NULL;
+	int len = 0;
+	bool ok;
+
+	if (chain && wolfSSL_get_chain_count(chain) > 0) {
+		der = wolfSSL_get_chain_cert(chain, 0);
+		len = wolfSSL_get_chain_length(chain, 0);
+	}
+	/* decoded into a certificate of our own: freed here, whatever the version */
+	if (der && len > 0)
+		leaf = wolfSSL_X509_d2i(NULL, der, len);
+	if (!leaf) {
+		t->verify_err = RB_TLS_NO_LEAF;
+		return -EKEYREJECTED;
+	}
+	ok = leaf_names(t, leaf);
+	wolfSSL_X509_free(leaf);
+	if (!ok) {
+		t->verify_err = DOMAIN_NAME_MISMATCH;
+		return -EKEYREJECTED;
+	}
+	return 0;
 }
 
 int rb_tls_ctx_init(struct rb_tls_ctx *c, const char *ca_file, enum rb_tls_prefer prefer,
@@ -215,6 +256,35 @@ static int check(struct rb_tls *t, int ret)
 	return -EPROTO;
 }
 
+/*
+ * A handshake error that is wolfSSL's own verdict on the certificate: without
+ * the verify callback (or before it runs) it arrives only as the fatal error.
+ */
+static bool cert_error(int e)
+{
+	switch (e) {
+	case ASN_NO_SIGNER_E:
+	case ASN_SELF_SIGNED_E:
+	case ASN_AFTER_DATE_E:
+	case ASN_BEFORE_DATE_E:
+	case ASN_SIG_CONFIRM_E:
+	case ASN_SIG_OID_E:
+	case ASN_SIG_HASH_E:
+	case ASN_SIG_KEY_E:
+	case ASN_NAME_INVALID_E:
+	case ASN_PATHLEN_INV_E:
+	case ASN_PATHLEN_SIZE_E:
+	case ASN_CRIT_EXT_E:
+	case ASN_NO_KEYUSAGE:
+	case DOMAIN_NAME_MISMATCH:
+	case IPADDR_MISMATCH:
+	case VERIFY_CERT_ERROR:
+	case NO_PEER_VERIFY:
+		return true;
+	}
+	return false;
+}
+
 int rb_tls_handshake(struct rb_tls *t)
 {
 	int ret;
@@ -225,10 +295,20 @@ int rb_tls_handshake(struct rb_tls *t)
 		return 0;
 	ret = wolfSSL_connect(t->ssl);
 	if (ret == WOLFSSL_SUCCESS) {
+		/* not a byte is sent or read on a connection whose identity is wrong */
+		ret = rb_tls_verify_peer(t);
+		if (ret) {
+			t->fatal = t->verify_err;
+			return ret;
+		}
 		t->handshake_done = true;
 		return 0;
 	}
 	ret = check(t, ret);
+	if (ret == -EPROTO && !t->verify_err && t->fatal == NO_PEER_CERT)
+		t->verify_err = RB_TLS_NO_LEAF;
+	else if (ret == -EPROTO && !t->verify_err && cert_error(t->fatal))
+		t->verify_err = t->fatal;
 	if (ret == -EPROTO && t->verify_err)
 		return -EKEYREJECTED;
 	return ret;
@@ -341,6 +421,7 @@ static const char *verify_reason(int e)
 {
 	switch (e) {
 	case ASN_NO_SIGNER_E:
+	case ASN_SELF_SIGNED_E:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT:
 	case X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY:
 	case X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT:
@@ -364,6 +445,8 @@ void rb_tls_strerror(const struct rb_tls *t, int err, char *buf, size_t len)
 
 	if (t->verify_err == DOMAIN_NAME_MISMATCH)
 		snprintf(buf, len, "certificate does not name '%s'", t->expect);
+	else if (t->verify_err == RB_TLS_NO_LEAF)
+		snprintf(buf, len, "the server presented no certificate");
 	else if (why)
 		snprintf(buf, len, "%s", why);
 	else if (t->verify_err > 0)

@@ -8,7 +8,8 @@
  *
  * Peer verification is always on (WOLFSSL_VERIFY_PEER: Debian's wolfSSL does
  * not verify unless asked), against the CA file only, and the leaf must match
- * the expected identity (DNS name or IP literal). There is no way to turn it off.
+ * the expected identity (DNS name or IP literal), checked after the handshake
+ * whatever the verify callback did. There is no way to turn it off.
  */
 #ifndef RINGBOOT_TLS_H
 #define RINGBOOT_TLS_H
@@ -22,6 +23,9 @@ enum rb_tls_limits {
 	RB_TLS_OUT_SIZE = 64 * 1024,	/* ciphertext send buffer (grows if needed) */
 	RB_TLS_NAME_MAX = 256,
 };
+
+/* verify_err of a handshake that completed without a peer certificate */
+#define RB_TLS_NO_LEAF (-100000)
 
 /* Cipher preference (docs/benchmarks.md: no AES-NI in Debian's wolfSSL). */
 enum rb_tls_prefer {
@@ -64,8 +68,20 @@ int rb_tls_init(struct rb_tls *t, struct rb_tls_ctx *c, const char *sni, const c
 		const char *peer);
 void rb_tls_free(struct rb_tls *t);
 
-/* Drive the handshake: 0 done, -EAGAIN (send `out`, then receive), -errno fatal. */
+/*
+ * Drive the handshake: 0 done, -EAGAIN (send `out`, then receive), -errno
+ * fatal (-EKEYREJECTED: the certificate). A completed handshake is accepted
+ * only after rb_tls_verify_peer().
+ */
 int rb_tls_handshake(struct rb_tls *t);
+/*
+ * The server's identity, checked on the leaf of the peer chain whatever the
+ * verify callback did (wolfSSL calls it for a valid chain only when built
+ * with WOLFSSL_ALWAYS_VERIFY_CB): 0 when the leaf names the expected
+ * identity, -EKEYREJECTED when it does not or there is no leaf
+ * (rb_tls_strerror() says which).
+ */
+int rb_tls_verify_peer(struct rb_tls *t);
 /* Plaintext out: appends records to `out`. 0 or -errno. */
 int rb_tls_write(struct rb_tls *t, const void *buf, size_t len);
 /* Plaintext in: > 0 bytes, 0 on close_notify, -EAGAIN (receive more), -errno. */

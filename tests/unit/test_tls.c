@@ -5,7 +5,11 @@
  * event loop would fill and drain. Certificates are made at run time with the
  * openssl CLI. Proves: a handshake and data both ways, refusal of a
  * certificate from another CA and of a certificate for another name (nothing
- * decrypted), and session resumption on a second connection.
+ * decrypted), and session resumption on a second connection. The identity
+ * check does not depend on the verify callback: with the callback taken away
+ * (as a wolfSSL built without WOLFSSL_ALWAYS_VERIFY_CB never calls it for a
+ * valid chain) a certificate for another name is still refused, and a
+ * session without a peer certificate is refused.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -268,6 +272,63 @@ static void refused(const char *ca, const char *identity, const char *why)
 	rb_tls_ctx_free(c);
 }
 
+/*
+ * The handshake as a wolfSSL without WOLFSSL_ALWAYS_VERIFY_CB runs it: the
+ * chain is verified by wolfSSL itself, and no callback sees the valid leaf.
+ */
+static void refused_without_callback(const char *ca, const char *identity, const char *why)
+{
+	struct rb_tls_ctx *c = client_ctx(ca);
+	struct server *s = server_new(NULL);
+	struct rb_tls t;
+	char msg[256];
+
+	assert_int_equal(rb_tls_init(&t, c, "tls.test", identity, "x:443"), 0);
+	wolfSSL_set_verify(t.ssl, WOLFSSL_VERIFY_PEER, NULL);
+	assert_int_equal(handshake(&t, s), -EKEYREJECTED);
+	rb_tls_strerror(&t, -EKEYREJECTED, msg, sizeof(msg));
+	if (!strstr(msg, why))
+		fail_msg("'%s' does not say '%s'", msg, why);
+	assert_int_equal(rb_tls_write(&t, "x", 1), -EPROTO);
+	rb_tls_free(&t);
+	server_free(s, false);
+	rb_tls_ctx_free(c);
+}
+
+static void identity_without_callback(void **state)
+{
+	struct rb_tls_ctx *c = client_ctx("ca.pem");
+	struct server *s = server_new(NULL);
+	struct rb_tls t;
+
+	/* the right name still passes */
+	assert_int_equal(rb_tls_init(&t, c, "tls.test", "tls.test", "x:443"), 0);
+	wolfSSL_set_verify(t.ssl, WOLFSSL_VERIFY_PEER, NULL);
+	assert_int_equal(handshake(&t, s), 0);
+	rb_tls_free(&t);
+	server_free(s, false);
+	rb_tls_ctx_free(c);
+	refused_without_callback("ca.pem", "other.test", "does not name 'other.test'");
+	refused_without_callback("ca.pem", "127.0.0.2", "does not name '127.0.0.2'");
+	/* wolfSSL's own chain check still refuses another CA */
+	refused_without_callback("rogue.pem", "tls.test", "not signed by a trusted CA");
+}
+
+/* No peer certificate (no handshake at all here): refused, and said so. */
+static void no_leaf_refused(void **state)
+{
+	struct rb_tls_ctx *c = client_ctx("ca.pem");
+	struct rb_tls t;
+	char msg[256];
+
+	assert_int_equal(rb_tls_init(&t, c, "tls.test", "tls.test", "x:443"), 0);
+	assert_int_equal(rb_tls_verify_peer(&t), -EKEYREJECTED);
+	rb_tls_strerror(&t, -EKEYREJECTED, msg, sizeof(msg));
+	assert_non_null(strstr(msg, "no certificate"));
+	rb_tls_free(&t);
+	rb_tls_ctx_free(c);
+}
+
 static void wrong_ca_refused(void **state)
 {
 	refused("rogue.pem", "tls.test", "not signed by a trusted CA");
@@ -311,6 +372,8 @@ int main(void)
 		cmocka_unit_test(wrong_ca_refused),
 		cmocka_unit_test(wrong_name_refused),
 		cmocka_unit_test(ip_identity),
+		cmocka_unit_test(identity_without_callback),
+		cmocka_unit_test(no_leaf_refused),
 		cmocka_unit_test(no_ca_no_tls),
 	};
 

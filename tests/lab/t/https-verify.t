@@ -8,7 +8,7 @@
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 
-plan 23
+plan 30
 
 lab_setup || bail "lab_setup failed"
 lab_pki || bail "lab_pki failed"
@@ -33,6 +33,13 @@ openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -s
 leaf wrongca "$P/rogue-ca.pem" "$P/rogue.key" "$SAN"
 # the lab CA, but for another name and address
 leaf wrongname "$P/ca.pem" "$P/ca.key" "subjectAltName=DNS:other.example,IP:198.51.100.7
+basicConstraints=CA:FALSE"
+# the lab CA, the right name in the CN only: the SAN names another host (RFC
+# 6125 §6.4.4: with a DNS-ID present the CN is not looked at)
+leaf cnonly "$P/ca.pem" "$P/ca.key" "subjectAltName=DNS:other.example
+basicConstraints=CA:FALSE"
+# the lab CA, a wildcard: one label, never more
+leaf wildcard "$P/ca.pem" "$P/ca.key" "subjectAltName=DNS:*.ringboot.test
 basicConstraints=CA:FALSE"
 # self-signed, with the right name
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 \
@@ -73,9 +80,10 @@ ok "expired certificate really is expired" bash -c "! openssl x509 -checkend 0 -
 ok "intermediate chain verifies with openssl" \
 	openssl verify -CAfile "$P/ca.pem" -untrusted "$P/inter.pem" "$P/chain.pem"
 
-declare -A port=([wrongca]=8441 [wrongname]=8442 [expired]=8443 [selfsigned]=8444 [chain-full]=8445)
+declare -A port=([wrongca]=8441 [wrongname]=8442 [expired]=8443 [selfsigned]=8444 [chain-full]=8445
+	[cnonly]=8446 [wildcard]=8448)
 extra=
-for n in wrongca wrongname expired selfsigned chain-full; do
+for n in wrongca wrongname expired selfsigned chain-full cnonly wildcard; do
 	k=${n%-full}
 	extra+="server { listen $S:${port[$n]} ssl; ssl_certificate $P/$n.pem; ssl_certificate_key $P/$k.key; root $LAB_WWW; }
 "
@@ -101,6 +109,13 @@ refused wrongca 8441 "not signed by a trusted CA"
 refused wrongname 8442 "certificate does not name '$S'"
 refused expired 8443 "certificate expired"
 refused selfsigned 8444 "not signed by a trusted CA"
+# a certificate of the lab CA for another identity: refused by the check after
+# the handshake whatever the verify callback saw (tests/unit/test_tls.c proves
+# that check on its own, without the callback)
+refused cnonly 8446 "does not name '$LAB_TLS_NAME'" --tls-server-id "$LAB_TLS_NAME"
+ok "wildcard *.ringboot.test names $LAB_TLS_NAME" \
+	fetch --ca "$LAB_CA" --tls-server-id "$LAB_TLS_NAME" "https://$S:8448/f.bin" -o "$out/wild"
+refused wildcard 8448 "does not name 'a.$LAB_TLS_NAME'" --tls-server-id "a.$LAB_TLS_NAME"
 
 ok "a good chain through an intermediate CA is accepted" \
 	fetch --ca "$LAB_CA" "https://$S:8445/f.bin" -o "$out/chain"
