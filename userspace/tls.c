@@ -14,6 +14,7 @@
 
 #include <wolfssl/options.h>
 #include <wolfssl/ssl.h>
+#include <wolfssl/openssl/x509v3.h>
 #include <wolfssl/wolfcrypt/error-crypt.h>
 #include <wolfssl/error-ssl.h>
 
@@ -76,11 +77,34 @@ static int io_send(WOLFSSL *ssl, char *buf, int sz, void *arg)
 	return sz;
 }
 
+/*
+ * An IP literal matches an iPAddress subjectAltName of the same bytes only
+ * (RFC 9110 §4.3.5, RFC 5280 §4.2.1.6): wolfSSL_X509_check_ip_asc() also
+ * accepts a DNS name spelled like the address.
+ */
+static bool leaf_has_ip(const struct rb_tls *t, WOLFSSL_X509 *leaf)
+{
+	WOLFSSL_STACK *names = wolfSSL_X509_get_ext_d2i(leaf, NID_subject_alt_name, NULL, NULL);
+	bool found = false;
+
+	for (int i = 0; names && !found && i < wolfSSL_sk_GENERAL_NAME_num(names); i++) {
+		WOLFSSL_GENERAL_NAME *gn = wolfSSL_sk_GENERAL_NAME_value(names, i);
+
+		if (!gn || gn->type != GEN_IPADD || !gn->d.iPAddress)
+			continue;
+		found = wolfSSL_ASN1_STRING_length(gn->d.iPAddress) == (int)t->ip_len &&
+			!memcmp(wolfSSL_ASN1_STRING_get0_data(gn->d.iPAddress), t->ip, t->ip_len);
+	}
+	if (names)
+		wolfSSL_sk_GENERAL_NAME_pop_free(names, wolfSSL_GENERAL_NAME_free);
+	return found;
+}
+
 /* Does the leaf name the expected identity (RFC 6125: DNS-ID, or an iPAddress SAN)? */
 static bool leaf_names(const struct rb_tls *t, WOLFSSL_X509 *leaf)
 {
 	if (t->is_ip)
-		return wolfSSL_X509_check_ip_asc(leaf, t->expect, 0) == WOLFSSL_SUCCESS;
+		return leaf_has_ip(t, leaf);
 	return wolfSSL_X509_check_host(leaf, t->expect, strlen(t->expect), 0, NULL) ==
 	       WOLFSSL_SUCCESS;
 }
@@ -192,21 +216,17 @@ void rb_tls_ctx_free(struct rb_tls_ctx *c)
 int rb_tls_init(struct rb_tls *t, struct rb_tls_ctx *c, const char *sni, const char *identity,
 		const char *peer)
 {
-	unsigned char addr[16];
 	WOLFSSL *ssl;
 
 	memset(t, 0, sizeof(*t));
 	if (strlen(identity) >= sizeof(t->expect))
 		return -ENAMETOOLONG;
 	memcpy(t->expect, identity, strlen(identity) + 1);
-	t->is_ip = inet_pton(AF_INET, identity, addr) == 1;
-	if (inet_pton(AF_INET6, identity, addr) == 1) {
-		/* wolfSSL compares iPAddress SANs in its own spelling: 8 groups of 4 hex */
-		for (int i = 0; i < 8; i++)
-			snprintf(t->expect + i * 5, sizeof(t->expect) - (size_t)i * 5, "%02X%02X%s",
-				 addr[2 * i], addr[2 * i + 1], i < 7 ? ":" : "");
-		t->is_ip = true;
-	}
+	if (inet_pton(AF_INET, identity, t->ip) == 1)
+		t->ip_len = 4;
+	else if (inet_pton(AF_INET6, identity, t->ip) == 1)
+		t->ip_len = 16;
+	t->is_ip = t->ip_len > 0;
 	t->in = malloc(RB_TLS_IN_SIZE);
 	t->out = malloc(RB_TLS_OUT_SIZE);
 	t->out_cap = RB_TLS_OUT_SIZE;

@@ -47,7 +47,9 @@ struct rb_tls {
 	bool in_eof;		/* the peer closed TCP */
 	unsigned char *out;
 	size_t out_len, out_cap;
-	bool is_ip;
+	bool is_ip;		/* the identity is an IP literal: ip[0..ip_len) */
+	unsigned char ip[16];
+	size_t ip_len;
 	char expect[RB_TLS_NAME_MAX];	/* identity the leaf certificate must carry */
 	int verify_err;		/* wolfSSL error of a refused certificate, 0 if none */
 	int fatal;		/* first fatal wolfSSL error (handshake is not resumable) */

@@ -8,7 +8,7 @@
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 
-plan 30
+plan 34
 
 lab_setup || bail "lab_setup failed"
 lab_pki || bail "lab_pki failed"
@@ -37,6 +37,10 @@ basicConstraints=CA:FALSE"
 # the lab CA, the right name in the CN only: the SAN names another host (RFC
 # 6125 §6.4.4: with a DNS-ID present the CN is not looked at)
 leaf cnonly "$P/ca.pem" "$P/ca.key" "subjectAltName=DNS:other.example
+basicConstraints=CA:FALSE"
+# the lab CA, the server's name but not its address, and its address spelled
+# as a DNS name (an IP literal must match an iPAddress entry)
+leaf dnsonly "$P/ca.pem" "$P/ca.key" "subjectAltName=DNS:$LAB_TLS_NAME,DNS:$S
 basicConstraints=CA:FALSE"
 # the lab CA, a wildcard: one label, never more
 leaf wildcard "$P/ca.pem" "$P/ca.key" "subjectAltName=DNS:*.ringboot.test
@@ -81,9 +85,9 @@ ok "intermediate chain verifies with openssl" \
 	openssl verify -CAfile "$P/ca.pem" -untrusted "$P/inter.pem" "$P/chain.pem"
 
 declare -A port=([wrongca]=8441 [wrongname]=8442 [expired]=8443 [selfsigned]=8444 [chain-full]=8445
-	[cnonly]=8446 [wildcard]=8448)
+	[cnonly]=8446 [dnsonly]=8447 [wildcard]=8448)
 extra=
-for n in wrongca wrongname expired selfsigned chain-full cnonly wildcard; do
+for n in wrongca wrongname expired selfsigned chain-full cnonly dnsonly wildcard; do
 	k=${n%-full}
 	extra+="server { listen $S:${port[$n]} ssl; ssl_certificate $P/$n.pem; ssl_certificate_key $P/$k.key; root $LAB_WWW; }
 "
@@ -113,6 +117,9 @@ refused selfsigned 8444 "not signed by a trusted CA"
 # the handshake whatever the verify callback saw (tests/unit/test_tls.c proves
 # that check on its own, without the callback)
 refused cnonly 8446 "does not name '$LAB_TLS_NAME'" --tls-server-id "$LAB_TLS_NAME"
+refused dnsonly 8447 "does not name '$S'"
+ok "dnsonly: the same certificate is accepted for its DNS name" \
+	fetch --ca "$LAB_CA" --tls-server-id "$LAB_TLS_NAME" "https://$S:8447/f.bin" -o "$out/dnsname"
 ok "wildcard *.ringboot.test names $LAB_TLS_NAME" \
 	fetch --ca "$LAB_CA" --tls-server-id "$LAB_TLS_NAME" "https://$S:8448/f.bin" -o "$out/wild"
 refused wildcard 8448 "does not name 'a.$LAB_TLS_NAME'" --tls-server-id "a.$LAB_TLS_NAME"
