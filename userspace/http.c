@@ -231,8 +231,8 @@ void rb_http_conn_event(struct rb_http_conn *c, int ev, int err)
 		rb_http_conn_recv(c, x->buf + x->len, RB_HTTP_BUF - x->len);
 		return;
 	case RB_HTTP_EV_DATA:
+		/* progress is counted where body bytes are consumed (http_resp.c) */
 		x->len += (size_t)err;
-		x->progress += (size_t)err;
 		x->got_response_byte = true;
 		if (x->st == XS_HEAD)
 			rb_http_on_head(x);
@@ -290,6 +290,7 @@ void rb_http_request_start(struct rb_http_xfer *x)
 	x->body_complete = false;
 	x->final_err = 0;
 	x->discarded = 0;
+	x->interim = 0;
 	rb_http_response_reset(&x->resp);
 	memset(&x->info, 0, sizeof(x->info));
 	if (!x->conn) {

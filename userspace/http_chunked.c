@@ -46,7 +46,8 @@ static int step(struct rb_chunked *c, unsigned char ch)
 	case RB_CHUNKED_SIZE:
 		h = hexval((char)ch);
 		if (h >= 0) {
-			if (c->remaining > (UINT64_MAX >> 4))
+			/* leading zeros too: "000..." must not hold the line open forever */
+			if (c->remaining > (UINT64_MAX >> 4) || c->digits >= RB_CHUNKED_MAX_HEX)
 				return -ERANGE;
 			c->remaining = (c->remaining << 4) | (uint64_t)h;
 			c->digits++;

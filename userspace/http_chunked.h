@@ -13,7 +13,7 @@
 #include <sys/types.h>
 
 enum rb_chunked_limits {
-	RB_CHUNKED_MAX_HEX = 16,	/* hex digits of a chunk size: 64 bits */
+	RB_CHUNKED_MAX_HEX = 16,	/* hex digits of a chunk size, leading zeros included */
 	RB_CHUNKED_MAX_EXT = 1024,	/* bytes of chunk extensions on one line */
 	RB_CHUNKED_MAX_TRAILER = 8192,	/* bytes of trailer section */
 };
@@ -50,8 +50,9 @@ static inline void rb_chunked_init(struct rb_chunked *c)
  * Consume from buf[0..len). Returns the number of bytes consumed (>= 0) and
  * sets *data and *data_len to body bytes inside buf (data_len may be 0); call
  * again with the rest. Returns -EBADMSG on a malformed coding, -ERANGE when a
- * chunk size overflows 64 bits, -E2BIG when extensions or trailers exceed their
- * caps. rb_chunked_done() is true once the last chunk and trailers are in;
+ * chunk size overflows 64 bits or has more than RB_CHUNKED_MAX_HEX digits,
+ * -E2BIG when extensions or trailers exceed their caps: every line it reads is
+ * bounded. rb_chunked_done() is true once the last chunk and trailers are in;
  * bytes after that are not consumed (they belong to the next response).
  */
 ssize_t rb_chunked_feed(struct rb_chunked *c, const char *buf, size_t len,

@@ -150,31 +150,42 @@ static void handle_status(struct rb_http_xfer *x)
 
 void rb_http_on_head(struct rb_http_xfer *x)
 {
-	int n = rb_http_parse_response(x->buf, x->len, &x->resp);
+	int n;
 
-	if (n == -EAGAIN) {
-		if (x->len == RB_HTTP_BUF) {
-			rb_http_xfer_fail(x, -E2BIG, "response head too large");
+	for (;;) {
+		n = rb_http_parse_response(x->buf, x->len, &x->resp);
+		if (n == -EAGAIN) {
+			if (x->len == RB_HTTP_BUF) {
+				rb_http_xfer_fail(x, -E2BIG, "response head too large");
+				return;
+			}
+			rb_http_conn_recv(x->conn, x->buf + x->len, RB_HTTP_BUF - x->len);
 			return;
 		}
-		rb_http_conn_recv(x->conn, x->buf + x->len, RB_HTTP_BUF - x->len);
-		return;
-	}
-	if (n < 0) {
-		x->info.keep_alive = false;
-		rb_http_xfer_fail(x, -EBADMSG, n == -E2BIG ?
-			  "response head too large (over %d bytes or %d fields)" :
-			  "malformed response head from the server", RB_HTTP_MAX_HEAD,
-			  RB_HTTP_MAX_HEADERS);
-		return;
-	}
-	/* 1xx interim responses (RFC 9110 §15.2): skip and parse the next head */
-	if (x->resp.status < 200) {
+		if (n < 0) {
+			x->info.keep_alive = false;
+			rb_http_xfer_fail(x, -EBADMSG, n == -E2BIG ?
+				  "response head too large (over %d bytes or %d fields)" :
+				  "malformed response head from the server", RB_HTTP_MAX_HEAD,
+				  RB_HTTP_MAX_HEADERS);
+			return;
+		}
+		if (x->resp.status >= 200)
+			break;
+		/*
+		 * 1xx interim responses (RFC 9110 §15.2): skip and parse the next
+		 * head; a few, not a stream of them (each would be moved through
+		 * the buffer, and none is the answer).
+		 */
+		if (++x->interim > RB_HTTP_MAX_INTERIM) {
+			x->info.keep_alive = false;
+			rb_http_xfer_fail(x, -EBADMSG, "more than %d interim (1xx) responses",
+					  RB_HTTP_MAX_INTERIM);
+			return;
+		}
 		memmove(x->buf, x->buf + n, x->len - (size_t)n);
 		x->len -= (size_t)n;
 		rb_http_response_reset(&x->resp);
-		rb_http_on_head(x);
-		return;
 	}
 	if (rb_http_interpret(&x->resp, false, &x->info)) {
 		x->info.keep_alive = false;
@@ -195,11 +206,16 @@ void rb_http_on_head(struct rb_http_xfer *x)
 	rb_http_on_body(x);
 }
 
-/* Body bytes: to the sink, or counted and dropped. 0 or -errno. */
+/*
+ * Body bytes: to the sink, or counted and dropped. 0 or -errno. Only these
+ * count as progress against the stall timer: a server that sends framing
+ * (chunk extensions, padding zeros, trailers) and no payload is stalled.
+ */
 static int consume(struct rb_http_xfer *x, const char *p, size_t n)
 {
 	if (!n)
 		return 0;
+	x->progress += n;
 	if (x->deliver)
 		return rb_sink_write(x->f->sink, p, n);
 	x->discarded += n;
@@ -267,7 +283,8 @@ void rb_http_on_body(struct rb_http_xfer *x)
 			if (used < 0) {
 				x->info.keep_alive = false;
 				rb_http_xfer_fail(x, -EBADMSG, "malformed chunked body (%s)",
-					  used == -ERANGE ? "chunk size overflows" :
+					  used == -ERANGE ? "chunk size overflows: over 16 hex "
+							    "digits or 64 bits" :
 					  used == -E2BIG ? "extension or trailer too long" :
 							   "bad chunk framing");
 				return;

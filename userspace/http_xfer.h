@@ -21,8 +21,9 @@ enum rb_http_defaults {
 	RB_HTTP_BUF = 256 * 1024,		/* plaintext receive buffer */
 	RB_HTTP_REQ_MAX = 4096,
 	RB_HTTP_DISCARD_MAX = 64 * 1024,	/* error/redirect body read to keep a connection */
-	RB_HTTP_MIN_PROGRESS = 512,		/* bytes per idle window, else "stalled" */
+	RB_HTTP_MIN_PROGRESS = 512,		/* body bytes per idle window, else "stalled" */
 	RB_HTTP_503_TRIES = 3,
+	RB_HTTP_MAX_INTERIM = 8,		/* 1xx responses before the final one */
 };
 
 enum rb_http_xfer_state {
@@ -64,7 +65,9 @@ struct rb_http_xfer {
 	uint64_t range_from;		/* Range asked in this request */
 	char validator[256];		/* strong ETag or Last-Modified, for If-Range */
 	unsigned int redirects, tries_503, reconnects, resumes;
-	uint64_t progress;		/* bytes since the last stall check */
+	uint64_t progress;		/* body bytes (never framing: heads, chunk lines,
+					 * trailers) since the last stall check */
+	unsigned int interim;		/* 1xx responses to this request */
 	bool got_response_byte;
 	bool body_complete;		/* the whole body of the last response was read */
 	bool finishing;

@@ -31,6 +31,11 @@ The first path component picks the fault; the rest names a file under ROOT:
     /notahttp/F     garbage instead of a status line
     /closeafter/F   F with keep-alive semantics, then the server closes the
                     connection anyway (the next request must reconnect)
+    /zerochunk/F    chunked, then a chunk-size line of "0" digits that never
+                    ends (8 KiB every 10 ms, for up to 60 s)
+    /extchunk/F     chunked, F one byte per chunk, each chunk with a 1000-byte
+                    extension, 100 chunks a second: much framing, little body
+    /interim/F      "100 Continue" heads, 1000 a second, for up to 60 s
     /cutclose/F     as /upstream/, but only the first half of F before the
                     close (over TLS: what an attacker's FIN does)
     /closenotify/F  as /upstream/, then (over TLS) a close_notify before the
@@ -117,12 +122,35 @@ class Handler(socketserver.BaseRequestHandler):
             return
         self.send(self.ok_head(len(body)) + body)
 
+    def stream(self, data, pause, seconds=60):
+        """Send data every pause seconds until the client leaves (or seconds pass)."""
+        end = time.monotonic() + seconds
+        try:
+            while time.monotonic() < end:
+                self.send(data)
+                time.sleep(pause)
+        except OSError:
+            pass
+        return False
+
     def fault(self, mode, target, body, rng, ifr):
         """Answer one request; False closes the connection."""
         half = len(body) // 2
         if mode == "upstream":
             self.send(b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n" + body)
             return False
+        if mode == "zerochunk":
+            self.send(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+            return self.stream(b"0" * 8192, 0.01)
+        if mode == "extchunk":
+            self.send(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+            for i in range(len(body)):
+                self.send(b"1;" + b"e" * 1000 + b"\r\n" + body[i:i + 1] + b"\r\n")
+                time.sleep(0.01)
+            self.send(b"0\r\n\r\n")
+            return False
+        if mode == "interim":
+            return self.stream(b"HTTP/1.1 100 Continue\r\n\r\n" * 10, 0.01)
         if mode == "cutclose":
             self.send(b"HTTP/1.0 200 OK\r\n\r\n" + body[:half])
             return False

@@ -291,6 +291,21 @@ static void chunked_bad(void **state)
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(dechunk(bad[i], strlen(bad[i]), 64, out, &ol, &rest), -EBADMSG);
 	assert_int_equal(dechunk("10000000000000000\r\n", 19, 64, out, &ol, &rest), -ERANGE);
+	/* 16 digits with leading zeros are a size; the 17th digit is refused, zero or not */
+	assert_int_equal(dechunk("0000000000000001\r\nx\r\n0\r\n\r\n", 26, 64, out, &ol, &rest), 0);
+	assert_int_equal(ol, 1);
+	assert_int_equal(dechunk("00000000000000000", 17, 64, out, &ol, &rest), -ERANGE);
+	big = malloc(1 << 20);
+	memset(big, '0', 1 << 20);
+	assert_int_equal(dechunk(big, 1 << 20, 4096, out, &ol, &rest), -ERANGE);
+	/* an extension is bounded too, whitespace before it included */
+	memcpy(big, "1", 1);
+	memset(big + 1, ' ', (1 << 20) - 1);
+	assert_int_equal(dechunk(big, 1 << 20, 4096, out, &ol, &rest), -E2BIG);
+	memcpy(big, "1;", 2);
+	memset(big + 2, 'e', (1 << 20) - 2);
+	assert_int_equal(dechunk(big, 1 << 20, 4096, out, &ol, &rest), -E2BIG);
+	free(big);
 	big = malloc(RB_CHUNKED_MAX_TRAILER + 16);
 	memcpy(big, "0\r\nX: ", 6);
 	memset(big + 6, 'a', RB_CHUNKED_MAX_TRAILER + 10);

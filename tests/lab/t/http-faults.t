@@ -9,7 +9,7 @@
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 
-plan 66
+plan 75
 
 FPORT=8080
 LAB_NGINX_EXTRA="
@@ -60,6 +60,15 @@ expect_fail bighead "response head too large" "$F/bighead/small.bin"
 expect_fail manyheaders "response head too large" "$F/manyheaders/small.bin"
 expect_fail badchunk "bad chunk framing" "$F/badchunk/small.bin"
 expect_fail hugechunk "chunk size overflows" "$F/hugechunk/small.bin"
+
+# --- nothing holds a transfer: a chunk-size line of endless "0" digits, a
+# stream of 1xx heads, and a body that is mostly framing (chunk extensions:
+# only body bytes count as progress). --deadline only keeps the unfixed
+# client from hanging here; each must fail for its own reason long before it.
+expect_fail zerochunk "chunk size overflows" --deadline 20 "$F/zerochunk/small.bin"
+expect_fail interim "more than 8 interim (1xx) responses" --deadline 20 "$F/interim/small.bin"
+expect_fail extchunk "transfer stalled (too little progress) (gave up after 1 reconnect)" \
+	--idle-timeout 1 --http-retries 1 --deadline 20 "$F/extchunk/small.bin"
 expect_fail clbig "invalid response framing" "$F/clbig/small.bin"
 expect_fail clconflict "invalid response framing" "$F/clconflict/small.bin"
 expect_fail notahttp "malformed response head" "$F/notahttp/small.bin"
