@@ -53,28 +53,70 @@ static uint64_t backoff_ms(const struct rb_boot *b, unsigned int attempt)
 	return ms / 2 + (ms / 2) * (r % 1001) / 1000;
 }
 
-static void sleep_ms(uint64_t ms)
+/* Seconds before the boot's deadline (BOOT_DEADLINE); <= 0 once it passed. */
+static double boot_left(const struct rb_boot *b)
 {
-	struct timespec ts = { .tv_sec = (time_t)(ms / 1000), .tv_nsec = (long)(ms % 1000) * 1000000 };
+	return ((double)b->deadline_ns - (double)rb_now_ns()) / 1e9;
+}
 
+static bool boot_expired(const struct rb_boot *b)
+{
+	return boot_left(b) <= 0;
+}
+
+/* The back-off before the next attempt, never past the boot's deadline. */
+static void backoff_sleep(const struct rb_boot *b, unsigned int attempt)
+{
+	uint64_t ms = backoff_ms(b, attempt);
+	double left = boot_left(b);
+	struct timespec ts;
+
+	if (left <= 0)
+		return;
+	if ((double)ms > left * 1e3)
+		ms = (uint64_t)(left * 1e3) + 1;
+	ts.tv_sec = (time_t)(ms / 1000);
+	ts.tv_nsec = (long)(ms % 1000) * 1000000;
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
 }
 
-/* Fetch file from server s into sink once. 0 or -errno; res says why. */
+/*
+ * Fetch file from server s into sink once, within FILE_DEADLINE and what is
+ * left of BOOT_DEADLINE. 0 or -errno; res says why (which deadline, when one
+ * ended it).
+ */
 static int fetch_once(struct rb_boot *b, const struct rb_boot_server *s, const char *file,
 		      struct rb_sink *sink, struct rb_fetch_result *res)
 {
+	struct rb_fetch_opts o = b->o->fetch;
+	double left = boot_left(b);
+	bool boot_bound = left < b->o->file_deadline;
+	uint64_t t0;
 	char url[1024];
 	int err;
 
 	err = rb_boot_server_url(s, file, url, sizeof(url));
-	if (err) {
+	if (err || left <= 0) {
 		memset(res, 0, sizeof(*res));
-		snprintf(res->reason, sizeof(res->reason), "refusing file name '%s'", file);
-		return err;
+		snprintf(res->url, sizeof(res->url), "%s", err ? file : url);
+		if (err) {
+			snprintf(res->reason, sizeof(res->reason), "refusing file name '%s'", file);
+			return err;
+		}
+		snprintf(res->reason, sizeof(res->reason), "boot deadline of %g s passed",
+			 b->o->deadline);
+		return -ETIMEDOUT;
 	}
-	return rb_fetch_run(&b->loop, url, sink, &b->o->fetch, res);
+	o.deadline = boot_bound ? left : b->o->file_deadline;
+	t0 = rb_now_ns();
+	err = rb_fetch_run(&b->loop, url, sink, &o, res);
+	if (err == -ETIMEDOUT && rb_now_ns() - t0 >= (uint64_t)(o.deadline * 1e9))
+		snprintf(res->reason, sizeof(res->reason), "%s deadline of %g s passed after %llu "
+			 "bytes", boot_bound ? "boot" : "file",
+			 boot_bound ? b->o->deadline : b->o->file_deadline,
+			 (unsigned long long)res->bytes);
+	return err;
 }
 
 /*
@@ -93,10 +135,11 @@ static int fetch_mem(struct rb_boot *b, const struct rb_boot_server *s, const ch
 		if (!err)
 			return 0;
 		rb_sink_mem_free(m);
-		if (definite_no(err) || attempt + 1 >= (unsigned int)b->o->retry_max)
+		if (definite_no(err) || attempt + 1 >= (unsigned int)b->o->retry_max ||
+		    boot_expired(b))
 			return err;
 		rb_info("boot: %s: %s; retrying", res->url, res->reason);
-		sleep_ms(backoff_ms(b, attempt));
+		backoff_sleep(b, attempt);
 	}
 }
 
@@ -143,6 +186,8 @@ static int fetch_script(struct rb_boot *b, struct rb_sink_mem *m)
 				 b->script_name, where, res.reason);
 		snprintf(b->why, sizeof(b->why), "no server delivered %s (last: %.300s: %.300s)",
 			 b->script_name, where, res.reason);
+		if (boot_expired(b))
+			break;	/* no server gets another try */
 	}
 	if (b->have_origin) {
 		result_detail(&res, detail, sizeof(detail));
@@ -384,7 +429,15 @@ static int boot_get(void *arg, const char *name, struct rb_script_file *f)
 	ph = rb_report_begin(&b->rep, "settings");
 	err = fetch_mem(b, &b->origin, name, m, &res);
 	if (err) {
-		/* A missing settings file is not a failure (PROVISIONING.md). */
+		/*
+		 * A missing settings file is not a failure (PROVISIONING.md);
+		 * one the boot's deadline cut off fails the boot (after the
+		 * files that did arrive are applied).
+		 */
+		if (boot_expired(b) && !b->late_phase) {
+			b->late_phase = "settings";
+			snprintf(b->late_why, sizeof(b->late_why), "%s: %s", name, res.reason);
+		}
 		b->get_failed = true;
 		rb_report_end(&b->rep, ph, err, 0, "%s: %s", name, res.reason);
 		free(m);
@@ -582,6 +635,7 @@ int rb_boot_run(struct rb_boot *b)
 	int ph, err;
 
 	rb_report_init(&b->rep);
+	b->deadline_ns = rb_now_ns() + (uint64_t)(b->o->deadline * 1e9);
 	/* An owed hook event first: it needs no network. */
 	boot_slots_first(b);
 	err = rb_script_init(&b->script);
@@ -651,6 +705,10 @@ out:
 	} else if (!err && b->image_err) {
 		b->fail_phase = "image";
 		err = b->image_err;
+	} else if (!err && b->late_phase) {
+		snprintf(b->why, sizeof(b->why), "%s", b->late_why);
+		b->fail_phase = b->late_phase;
+		err = -ETIMEDOUT;
 	}
 	b->failed = err != 0;
 	/*

@@ -53,6 +53,8 @@ struct rb_boot_opts {
 	struct rb_fetch_opts fetch;	/* CA file, TLS, timeouts, fast path */
 	long retry_max;			/* attempts per server; <0: configuration */
 	long retry_base_ms, retry_max_ms;
+	double deadline;		/* the whole boot, seconds; 0: BOOT_DEADLINE */
+	double file_deadline;		/* each download of a file, seconds; 0: FILE_DEADLINE */
 	bool progress;			/* a progress line on a tty */
 };
 
@@ -88,6 +90,10 @@ struct rb_boot {
 	int hook_err;			/* a hook event owed from an earlier run failed again */
 	char hook_why[512];		/* and why */
 	char appname[RB_IMG_NAME_LEN];
+
+	uint64_t deadline_ns;		/* rb_now_ns() by which the whole boot ends */
+	const char *late_phase;		/* a settings phase the boot deadline cut, or NULL */
+	char late_why[1024];		/* and what it was fetching */
 
 	bool failed;			/* a phase failed (exit 1, or 3 when a restart is due) */
 	const char *fail_phase;		/* the phase that failed, or NULL */

@@ -26,6 +26,8 @@ static const char usage_text[] =
 	"  --fastpath MODE       auto|on|off: kernel TFTP fast path (default: FASTPATH)\n"
 	"  --retries N           attempts per server for a file (default: RETRY_MAX)\n"
 	"  --retry-base-ms MS    first back-off, doubled per retry, jittered (default: RETRY_BASE_MS)\n"
+	"  --deadline S          the whole boot ends within S seconds (default: BOOT_DEADLINE)\n"
+	"  --file-deadline S     each download of a file within S seconds (default: FILE_DEADLINE)\n"
 	"  --ca FILE             trust anchors for HTTPS (default: CA_FILE)\n"
 	"  --tls-server-id NAME  identity the server certificate must name (default: TLSSRVRID)\n"
 	"  --tls-prefer chacha20|aes, --connect-timeout S, --first-byte-timeout S,\n"
@@ -46,6 +48,8 @@ enum {
 	OPT_RETRIES,
 	OPT_RETRY_BASE,
 	OPT_ARP_WAIT,
+	OPT_DEADLINE,
+	OPT_FILE_DEADLINE,
 };
 
 static int set_fastpath(struct rb_fetch_opts *f, const char *v)
@@ -75,6 +79,8 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct rb_boot_
 		{ "retries", required_argument, NULL, OPT_RETRIES },
 		{ "retry-base-ms", required_argument, NULL, OPT_RETRY_BASE },
 		{ "arp-wait", required_argument, NULL, OPT_ARP_WAIT },
+		{ "deadline", required_argument, NULL, OPT_DEADLINE },
+		{ "file-deadline", required_argument, NULL, OPT_FILE_DEADLINE },
 		{ "ca", required_argument, NULL, RB_HTTP_OPT_CA },
 		{ "tls-server-id", required_argument, NULL, RB_HTTP_OPT_TLS_SERVER_ID },
 		{ "tls-prefer", required_argument, NULL, RB_HTTP_OPT_TLS_PREFER },
@@ -138,6 +144,17 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct rb_boot_
 				return -1;
 			}
 			break;
+		case OPT_DEADLINE:
+		case OPT_FILE_DEADLINE: {
+			double *d = c == OPT_DEADLINE ? &o->deadline : &o->file_deadline;
+
+			if (rb_parse_seconds(optarg, 86400, d) || *d <= 0) {
+				rb_err("boot: --%s must be 0 < S <= 86400 seconds, not '%s'",
+				       c == OPT_DEADLINE ? "deadline" : "file-deadline", optarg);
+				return -1;
+			}
+			break;
+		}
 		case OPT_ARP_WAIT: {
 			long ms;
 
@@ -189,6 +206,10 @@ static void config_defaults(struct rb_boot *b, bool fastpath_given, bool ca_give
 	o->retry_max_ms = rb_config_int(b->conf, "RETRY_MAX_MS");
 	if (o->retry_max_ms < o->retry_base_ms)
 		o->retry_max_ms = o->retry_base_ms;
+	if (o->deadline <= 0)
+		o->deadline = (double)rb_config_int(b->conf, "BOOT_DEADLINE");
+	if (o->file_deadline <= 0)
+		o->file_deadline = (double)rb_config_int(b->conf, "FILE_DEADLINE");
 }
 
 static void print_report(const struct rb_boot *b, int ret)

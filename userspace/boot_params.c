@@ -41,6 +41,16 @@ static const char *boot_iface(const struct rb_boot *b)
 	return b->o->iface ? b->o->iface : rb_config_get(b->conf, "INTERFACE");
 }
 
+/* A DHCP wait that timed out at the boot's deadline says so in b->why. */
+static void note_deadline(struct rb_boot *b, int err)
+{
+	size_t n = strlen(b->why);
+
+	if (err == -ETIMEDOUT && rb_now_ns() >= b->deadline_ns)
+		snprintf(b->why + n, sizeof(b->why) - n, " (boot deadline of %g s passed)",
+			 b->o->deadline);
+}
+
 /* DHCP on the handset's interface, then the voice VLAN hop. */
 static int boot_dhcp(struct rb_boot *b)
 {
@@ -53,6 +63,7 @@ static int boot_dhcp(struct rb_boot *b)
 	r.env_group = b->env_group;
 	r.configure = b->o->configure;
 	r.arp_ms = b->o->arp_ms;
+	r.deadline_ns = b->deadline_ns;
 	r.params = b->params;
 	links = calloc(2, sizeof(*links));
 	if (!links) {
@@ -72,11 +83,14 @@ static int boot_dhcp(struct rb_boot *b)
 	err = rb_dhcp_acquire(&r, &links[0], 0);
 	if (err) {
 		snprintf(b->why, sizeof(b->why), "no lease on %s: %s", iface, strerror(-err));
+		note_deadline(b, err);
 		goto out_links;
 	}
 	err = rb_dhcp_vlan(&r, &links[0], &links[1], &active);
-	if (err)
+	if (err) {
 		snprintf(b->why, sizeof(b->why), "voice VLAN on %s: %s", iface, strerror(-err));
+		note_deadline(b, err);
+	}
 out_links:
 	rb_report_end(&b->rep, ph, err, 0, "%s%s%s%s", err ? b->why : "",
 		      !err ? "address " : "", !err ? rb_params_get(b->params, "IPADD") ?: "?" : "",

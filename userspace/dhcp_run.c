@@ -314,6 +314,14 @@ int rb_dhcp_acquire(struct rb_dhcp_run *r, struct rb_dhcp_link *l, uint32_t time
 	memcpy(cfg.mac, l->mac, 6);
 	if (timeout_ms)
 		cfg.timeout_ms = timeout_ms == UINT32_MAX ? 0 : timeout_ms;
+	if (r->deadline_ns) {
+		/* VLANTEST 0 ("no limit") and every other wait end with the boot */
+		uint64_t now = mono_ns();
+		uint64_t left = r->deadline_ns > now ? (r->deadline_ns - now) / NS_PER_MS + 1 : 1;
+
+		if (!cfg.timeout_ms || cfg.timeout_ms > left)
+			cfg.timeout_ms = left > UINT32_MAX - 1 ? UINT32_MAX - 1 : (uint32_t)left;
+	}
 	/* RFC 2131 §3.2: with a stored lease of this interface, INIT-REBOOT. */
 	if (r->use_stored && !lease_file(r, l, path, sizeof(path))) {
 		prev = malloc(sizeof(*prev));

@@ -42,6 +42,8 @@ struct rb_dhcp_run {
 	bool follow_vlan;		/* act on L2Q/L2QVLAN */
 	bool use_stored;		/* INIT-REBOOT from the stored lease */
 	unsigned int arp_ms;		/* ARP check of the address; 0: off */
+	uint64_t deadline_ns;		/* CLOCK_MONOTONIC bound on every acquisition
+					 * (the boot's deadline); 0: none */
 	struct rb_netcfg nc;
 	struct rb_params *params;
 	gid_t env_group;		/* may read params.env (ENV_GROUP), or RB_ENV_NO_GROUP */
@@ -64,8 +66,9 @@ void rb_dhcp_link_close(struct rb_dhcp_run *r, struct rb_dhcp_link *l);
 
 /*
  * Acquire a lease on l within timeout_ms (0: the configured limit; UINT32_MAX:
- * none), configure the interface (unless --no-configure), store the lease and
- * update the parameters. Returns 0, -ETIMEDOUT, -EINTR (signal), -errno.
+ * none) and never past r->deadline_ns, configure the interface (unless
+ * --no-configure), store the lease and update the parameters. Returns 0,
+ * -ETIMEDOUT, -EINTR (signal), -errno.
  */
 int rb_dhcp_acquire(struct rb_dhcp_run *r, struct rb_dhcp_link *l, uint32_t timeout_ms);
 

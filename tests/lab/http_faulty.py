@@ -36,6 +36,12 @@ The first path component picks the fault; the rest names a file under ROOT:
     /extchunk/F     chunked, F one byte per chunk, each chunk with a 1000-byte
                     extension, 100 chunks a second: much framing, little body
     /interim/F      "100 Continue" heads, 1000 a second, for up to 60 s
+    /never/F        a response that never ends: chunked, 1 KiB of "#" comment
+                    lines every 0.2 s (enough progress for any stall timer),
+                    for up to 120 s; for a name ending in .bin, F itself in
+                    1 KiB chunks every 0.2 s, and no last chunk
+    /neverimage/F   as /never/ for names ending in .bin, else F
+    /neversettings/F  as /never/ for names containing "settings", else F
     /cutclose/F     as /upstream/, but only the first half of F before the
                     close (over TLS: what an attacker's FIN does)
     /closenotify/F  as /upstream/, then (over TLS) a close_notify before the
@@ -135,10 +141,29 @@ class Handler(socketserver.BaseRequestHandler):
 
     def fault(self, mode, target, body, rng, ifr):
         """Answer one request; False closes the connection."""
+        name = target.split("/", 2)[2]
         half = len(body) // 2
         if mode == "upstream":
             self.send(b"HTTP/1.0 200 OK\r\nContent-Type: application/octet-stream\r\n\r\n" + body)
             return False
+        if mode == "never" or (mode == "neverimage" and name.endswith(".bin")) or \
+                (mode == "neversettings" and "settings" in name):
+            self.send(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+            if name.endswith(".bin"):
+                end = time.monotonic() + 120
+                try:
+                    for i in range(0, len(body), 1024):
+                        self.send(b"%x\r\n%s\r\n" % (len(body[i:i + 1024]), body[i:i + 1024]))
+                        time.sleep(0.2)
+                    time.sleep(max(0, end - time.monotonic()))
+                except OSError:
+                    pass
+                return False
+            line = b"# not yet\n" * 100
+            return self.stream(b"%x\r\n%s\r\n" % (len(line), line), 0.2, 120)
+        if mode in ("neverimage", "neversettings"):
+            self.send(self.ok_head(len(body)) + body)
+            return True
         if mode == "zerochunk":
             self.send(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
             return self.stream(b"0" * 8192, 0.01)
