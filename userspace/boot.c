@@ -18,8 +18,9 @@
 
 /*
  * "Not delivered" (PROVISIONING.md): the server answered, and the answer is
- * no: a 404, a refused connection, a failed TLS check. Go to the next server
- * at once. Anything else (a timeout, a reset, a 5xx) is worth a retry.
+ * no: a 404 or another 4xx, a refused connection, a failed TLS check. Go to
+ * the next server at once. Anything else (a timeout, a reset, a 5xx, 408 or
+ * 429: -EAGAIN from the HTTP transport) is worth a retry.
  */
 static bool definite_no(int err)
 {
@@ -31,7 +32,7 @@ static bool definite_no(int err)
 	case -ENETUNREACH:
 	case -EADDRNOTAVAIL:
 	case -EKEYREJECTED:	/* the certificate did not verify */
-	case -EPROTO:		/* TLS handshake failure */
+	case -EPROTO:		/* TLS handshake failure, a 4xx other than 408/429 */
 	case -EINVAL:
 	case -EFBIG:
 		return true;
@@ -130,6 +131,7 @@ static int fetch_mem(struct rb_boot *b, const struct rb_boot_server *s, const ch
 	int err;
 
 	for (unsigned int attempt = 0;; attempt++) {
+		b->tries = attempt + 1;
 		rb_sink_mem_init(m, RB_BOOT_SCRIPT_MAX);
 		err = fetch_once(b, s, file, &m->sink, res);
 		if (!err)
@@ -138,17 +140,23 @@ static int fetch_mem(struct rb_boot *b, const struct rb_boot_server *s, const ch
 		if (definite_no(err) || attempt + 1 >= (unsigned int)b->o->retry_max ||
 		    boot_expired(b))
 			return err;
+		b->retries++;
 		rb_info("boot: %s: %s; retrying", res->url, res->reason);
 		backoff_sleep(b, attempt);
 	}
 }
 
-static void result_detail(const struct rb_fetch_result *res, char *out, size_t len)
+/* URL, path, TLS version, and the attempt that delivered when not the first. */
+static void result_detail(const struct rb_boot *b, const struct rb_fetch_result *res, char *out,
+			  size_t len)
 {
 	const struct rb_fetch_kv *tls = rb_fetch_get(res, "tls_version");
+	char tries[32] = "";
 
-	snprintf(out, len, "%s %s%s%s%s", res->url, res->path ? res->path : "",
-		 res->path ? " path" : "", tls ? ", " : "", tls ? tls->str : "");
+	if (b->tries > 1)
+		snprintf(tries, sizeof(tries), ", attempt %u", b->tries);
+	snprintf(out, len, "%s %s%s%s%s%s", res->url, res->path ? res->path : "",
+		 res->path ? " path" : "", tls ? ", " : "", tls ? tls->str : "", tries);
 }
 
 /* Step 2: the upgrade script from the first server that delivers it. */
@@ -190,7 +198,7 @@ static int fetch_script(struct rb_boot *b, struct rb_sink_mem *m)
 			break;	/* no server gets another try */
 	}
 	if (b->have_origin) {
-		result_detail(&res, detail, sizeof(detail));
+		result_detail(b, &res, detail, sizeof(detail));
 		rb_report_end(&b->rep, ph, 0, res.bytes, "%s%s%s", detail,
 			      b->fallbacks ? "; fell back after: " : "",
 			      b->fallbacks ? b->fallback_why : "");
@@ -345,6 +353,41 @@ static int image_policy(struct rb_boot *b, struct rb_image_policy *pol, const ch
 }
 
 /*
+ * Fetch the image from the origin into the image sink `is` (initialised by
+ * the caller) with the boot's retry budget and back-off for what is transient
+ * (a 5xx, a timeout, a connection that broke beyond HTTP's own resumes), as
+ * for every file; never again after the sink refused what arrived (the image
+ * check, the slot: is->why says) or after a definite no (404, 403, the
+ * certificate). Each further attempt gets a fresh sink. Returns what the last
+ * fetch did.
+ */
+static int fetch_image(struct rb_boot *b, const struct rb_image_policy *pol, const char *appname,
+		       struct rb_image_sink *is, struct rb_fetch_result *res)
+{
+	int err;
+
+	for (unsigned int attempt = 0;; attempt++) {
+		struct timed_sink ts = { .sink = { .ops = &timed_ops, .limit = UINT64_MAX },
+					 .b = b, .inner = &is->sink, .tty = b->o->progress };
+
+		b->tries = attempt + 1;
+		err = fetch_once(b, &b->origin, appname, &ts.sink, res);
+		if (!err || err == -EALREADY || is->why[0] || definite_no(err) ||
+		    attempt + 1 >= (unsigned int)b->o->retry_max || boot_expired(b))
+			return err;
+		b->retries++;
+		rb_info("boot: image %s: %s; retrying", appname, res->reason);
+		rb_image_sink_free(is);
+		backoff_sleep(b, attempt);
+		err = rb_image_sink_init(is, &b->slots, pol);
+		if (err) {
+			snprintf(res->reason, sizeof(res->reason), "%s", strerror(-err));
+			return err;
+		}
+	}
+}
+
+/*
  * Step 3: when the script named an image that is not the active one, stream
  * it into the inactive slot and commit it. Runs once, before the first GET
  * is served (or after the script when it has no GET).
@@ -354,7 +397,6 @@ static void boot_image(struct rb_boot *b)
 	const char *appname = rb_params_get(b->script.sets, "APPNAME");
 	struct rb_image_policy pol;
 	struct rb_image_sink is;
-	struct timed_sink ts = { .sink = { .ops = &timed_ops, .limit = UINT64_MAX }, .b = b };
 	struct rb_fetch_result res;
 	char detail[1600];
 	int ph, err;
@@ -391,11 +433,8 @@ static void boot_image(struct rb_boot *b)
 		rb_report_end(&b->rep, ph, err, 0, "%s", b->why);
 		return;
 	}
-	ts.inner = &is.sink;
-	ts.tty = b->o->progress;
-	/* One attempt: HTTP resumes a broken body itself (Range), and a
-	 * refused image must not be fetched again. */
-	err = fetch_once(b, &b->origin, appname, &ts.sink, &res);
+	/* HTTP resumes a broken body itself (Range); a refused image is not fetched again. */
+	err = fetch_image(b, &pol, appname, &is, &res);
 	if (err == -EALREADY) {
 		/* The sink found the same image already active (same digest). */
 		rb_report_end(&b->rep, ph, 0, res.bytes, "%s", is.why);
@@ -406,7 +445,7 @@ static void boot_image(struct rb_boot *b)
 		rb_report_end(&b->rep, ph, err, res.bytes, "%s", b->why);
 	} else {
 		b->restart_due = true;
-		result_detail(&res, detail, sizeof(detail));
+		result_detail(b, &res, detail, sizeof(detail));
 		rb_report_end(&b->rep, ph, 0, res.bytes, "%s: verified while streaming into slot %c",
 			      detail, rb_slot_letter(b->slots.rec.active));
 	}
@@ -443,7 +482,7 @@ static int boot_get(void *arg, const char *name, struct rb_script_file *f)
 		free(m);
 		return err;
 	}
-	result_detail(&res, detail, sizeof(detail));
+	result_detail(b, &res, detail, sizeof(detail));
 	rb_report_end(&b->rep, ph, 0, res.bytes, "%s", detail);
 	f->data = rb_sink_mem_take(m, &f->len);
 	f->cookie = m;

@@ -91,6 +91,8 @@ struct rb_boot {
 	char hook_why[512];		/* and why */
 	char appname[RB_IMG_NAME_LEN];
 
+	unsigned int tries;		/* attempts of the file fetched last */
+	unsigned int retries;		/* attempts after a transient failure, all files */
 	uint64_t deadline_ns;		/* rb_now_ns() by which the whole boot ends */
 	const char *late_phase;		/* a settings phase the boot deadline cut, or NULL */
 	char late_why[1024];		/* and what it was fetching */

@@ -241,6 +241,8 @@ static void print_report(const struct rb_boot *b, int ret)
 		rb_json_str(&j, b->have_origin ? origin : NULL);
 		rb_json_key(&j, "fallbacks");
 		rb_json_uint(&j, b->fallbacks);
+		rb_json_key(&j, "retries");
+		rb_json_uint(&j, b->retries);
 		rb_json_key(&j, "fallback_reason");
 		rb_json_str(&j, b->fallbacks ? b->fallback_why : NULL);
 		rb_json_key(&j, "appname");

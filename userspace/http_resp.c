@@ -29,6 +29,19 @@ static void remember_validator(struct rb_http_xfer *x)
 	}
 }
 
+/*
+ * A status that says "not now" rather than "no" (RFC 9110 §15.5.9, §15.6; RFC
+ * 6585 §4): 408, 429 and every 5xx but 501 Not Implemented and 505 HTTP
+ * Version Not Supported, which no retry changes. -EAGAIN lets the caller
+ * (the boot) retry with its back-off; other 4xx stay a definite -EPROTO.
+ */
+static bool transient_status(int status)
+{
+	if (status == 408 || status == 429)
+		return true;
+	return status >= 500 && status <= 599 && status != 501 && status != 505;
+}
+
 static bool is_redirect(int status)
 {
 	return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
@@ -96,8 +109,9 @@ static void handle_status(struct rb_http_xfer *x)
 		return;
 	}
 	if (st != 200 && st != 206) {
-		x->final_err = st == 404 || st == 410 ? -ENOENT : st == 403 || st == 401 ? -EACCES
-										       : -EPROTO;
+		x->final_err = st == 404 || st == 410 ? -ENOENT :
+			       st == 403 || st == 401 ? -EACCES :
+			       transient_status(st) ? -EAGAIN : -EPROTO;
 		snprintf(x->final_msg, sizeof(x->final_msg), "HTTP %d %.*s from %.60s%.100s", st,
 			 (int)(x->resp.reason_len < 80 ? x->resp.reason_len : 80), x->resp.reason,
 			 x->url.host, x->url.path);

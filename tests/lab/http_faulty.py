@@ -42,6 +42,10 @@ The first path component picks the fault; the rest names a file under ROOT:
                     1 KiB chunks every 0.2 s, and no last chunk
     /neverimage/F   as /never/ for names ending in .bin, else F
     /neversettings/F  as /never/ for names containing "settings", else F
+    /onceNNN/F      the first request for F is answered with status NNN (500,
+                    502, 504, 429, ...; a short body, no Retry-After), later
+                    ones with F
+    /alwaysNNN/F    every request answered with status NNN
     /cutclose/F     as /upstream/, but only the first half of F before the
                     close (over TLS: what an attacker's FIN does)
     /closenotify/F  as /upstream/, then (over TLS) a close_notify before the
@@ -162,6 +166,13 @@ class Handler(socketserver.BaseRequestHandler):
             line = b"# not yet\n" * 100
             return self.stream(b"%x\r\n%s\r\n" % (len(line), line), 0.2, 120)
         if mode in ("neverimage", "neversettings"):
+            self.send(self.ok_head(len(body)) + body)
+            return True
+        code = mode[4:] if mode.startswith("once") else mode[6:] if mode.startswith("always") else ""
+        if code.isdigit() and (mode.startswith("always") or first_time(target)):
+            self.send(b"HTTP/1.1 %s Fault\r\nContent-Length: 4\r\n\r\nsick" % code.encode())
+            return True
+        if code.isdigit():
             self.send(self.ok_head(len(body)) + body)
             return True
         if mode == "zerochunk":
