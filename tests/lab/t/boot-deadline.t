@@ -11,55 +11,19 @@
 # hanging the suite).
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
+. "$RINGBOOT_TOP/tests/lab/faulty_boot.sh"
 rb=$RINGBOOT_BIN
 
 plan 22
 
 lab_setup || bail "lab_setup failed"
-FPORT=8080
-_lab_spawn faulty python3 "$RINGBOOT_TOP/tests/lab/http_faulty.py" 0.0.0.0 $FPORT "$LAB_WWW"
-_lab_wait tcp $FPORT || bail "the faulty server did not start"
-FLOG=$LAB_DIR/faulty.log
-
-keys=$LAB_DIR/keys
-mkdir -p "$keys/trusted"
-"$rb" image keygen --out "$keys/signer" > /dev/null || bail "keygen"
-cp "$keys/signer.pub" "$keys/trusted/"
-head -c 200000 /dev/urandom > "$LAB_DIR/payload"
-"$rb" image pack --key "$keys/signer" --name app-1.0.bin --version 1.0 --models 9608 \
-	"$LAB_DIR/payload" -o "$LAB_WWW/app-1.0.bin" > /dev/null || bail "pack"
-printf 'SET APPNAME app-1.0.bin\nGET 46xxsettings.txt\n' > "$LAB_WWW/96x1Supgrade.txt"
-printf 'SET SNTPSRVR 192.0.2.9\n' > "$LAB_WWW/46xxsettings.txt"
+fb_setup 2 || bail "the faulty server or the image"
 printf 'GET 46xxsettings.txt\n' > "$LAB_WWW/noimage.txt"
-chmod 644 "$LAB_WWW"/*
-
-conf=$LAB_DIR/ringboot.conf
-cat > "$conf" <<EOF
-SET MODEL4 9608
-SET MODEL 9608D01A
-SET SIG 2
-SET MACADDR 0a:0b:0c:0d:0e:0f
-SET IMAGE_KEYS_DIR $keys/trusted
-SET RETRY_MAX 2
-SET RETRY_BASE_MS 50
-EOF
-json=$LAB_DIR/boot.json
-n=0
-# boot DIR [ARGS...]: a boot from the faulty server's mode DIR; $rc, $json hold the outcome.
-boot() {
-	local dir=$1
-	shift
-	n=$((n + 1))
-	timeout 100 ip netns exec "$LAB_PHONE_NS" "$rb" --json boot --config "$conf" \
-		--state-dir "$LAB_DIR/st.$n" --no-dhcp \
-		--var "HTTPSRVR=$LAB_SRV_IP4" --var "HTTPPORT=$FPORT" --var "HTTPDIR=$dir" "$@" \
-		> "$json" 2> "$LAB_DIR/boot.err"
-	rc=$?
-}
-field() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d.get(sys.argv[2]) or "")' \
-	"$json" "$1" 2>/dev/null; }
-phase_status() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
-print(",".join(p["status"] for p in d["timeline"] if p["phase"]==sys.argv[2]))' "$json" "$1" 2>/dev/null; }
+chmod 644 "$LAB_WWW/noimage.txt"
+# boot DIR [ARGS...]: a boot from the faulty server's mode DIR on the lab server
+boot() { fb_boot "$1" "$LAB_SRV_IP4" "${@:2}"; }
+field() { fb_field "$@"; }
+phase_status() { fb_phase_status "$@"; }
 says() { # NAME PATTERN: the reason of the boot contains PATTERN
 	case $(field reason) in *$2*) pass "$1: the reason says '$2'" ;;
 		*) fail "$1: the reason says '$2'"; diag "$(field reason)"; diag "$(tail -n 3 "$LAB_DIR/boot.err")" ;; esac
