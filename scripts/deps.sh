@@ -18,12 +18,15 @@ PKGS=(
 	libc-ares-dev libcmocka-dev clang libclang-rt-14-dev llvm
 	linux-image-amd64 linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod
 	iproute2 dnsmasq-base nginx tftpd-hpa tftp-hpa curl wget openssl
+	isc-dhcp-server kea-dhcp4-server lighttpd lighttpd-mod-openssl lighttpd-mod-gnutls
+	mini-httpd stunnel4 erlang-base erlang-tftp
 	tcpdump dmsetup e2fsprogs gnuplot-nox dkms procps psmisc xxd jq
 	groff-base man-db bsdextrautils
 )
 
 cache=${RINGBOOT_CACHE:-/var/cache/ringboot}
 policy=${RINGBOOT_POLICY_RC_D:-/usr/sbin/policy-rc.d}
+sysroot=${RINGBOOT_SYSROOT:-}
 
 marker='# ringboot deps: no service starts while packages install'
 # A run killed by SIGKILL (or a power cut) left ours in place: put back what it had saved.
@@ -76,12 +79,38 @@ chmod 755 "$policy"
 
 apt_get() { apt-get -o Dpkg::Use-Pty=0 -o APT::Install-Recommends=false "$@"; }
 
+# What starts at boot: "unit NAME" per systemd link in a .wants directory,
+# "sysv NAME" per SysV start link of a multi-user runlevel.
+enabled_at_boot() {
+	local l
+	for l in "$sysroot"/etc/systemd/system/*.wants/*; do
+		[ -L "$l" ] && echo "unit ${l##*/}"
+	done
+	for l in "$sysroot"/etc/rc[2345].d/S*; do
+		[ -L "$l" ] || [ -f "$l" ] || continue
+		l=${l##*/S}
+		echo "sysv ${l#[0-9][0-9]}"
+	done
+}
+
 if [ ${#missing[@]} -gt 0 ]; then
+	enabled_before=$(enabled_at_boot | sort -u)
 	echo "deps: installing ${missing[*]}"
 	apt_get -qq install -y --no-install-recommends "${missing[@]}" >/dev/null 2>&1 || {
 		apt_get -qq update
 		apt_get -qq install -y --no-install-recommends "${missing[@]}"
 	}
+	# The packages just installed may have enabled their daemons for the next
+	# boot; the lab runs its own instances, so those go back to disabled.
+	comm -13 <(printf '%s\n' "$enabled_before") <(enabled_at_boot | sort -u) |
+	while read -r kind name; do
+		# update-rc.d also disables the systemd unit of the same name.
+		case $kind in
+		unit) systemctl disable --quiet "$name" 2>/dev/null ;;
+		sysv) update-rc.d "$name" disable > /dev/null 2>&1 ;;
+		esac && echo "deps: $name: enabled by its package, disabled again" ||
+			echo "deps: could not disable $name ($kind): it may start at the next boot" >&2
+	done
 fi
 
 # Debian 12's atftpd conflicts with tftpd-hpa; unpack atftpd into the cache and call it by path.

@@ -6,10 +6,14 @@
 # services from starting while packages install is in force during apt-get
 # and afterwards is exactly what was there before (or absent), also when
 # apt-get fails, when deps.sh is interrupted, and after a run killed outright.
+# What the install enabled for the next boot (a unit link, a SysV start link)
+# is disabled again; what was enabled before is left alone.
 #
 # apt-get and dpkg-query are stand-ins on PATH (dpkg-query reports every
-# package missing, apt-get records what the policy said and then succeeds,
-# fails or hangs as told), so the install path runs without installing.
+# package missing, apt-get records what the policy said, enables a daemon in
+# the test's own root (RINGBOOT_SYSROOT) as a package's postinst would, and
+# then succeeds, fails or hangs as told), so the install path runs without
+# installing; systemctl and update-rc.d are stand-ins that record their calls.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 
@@ -31,13 +35,34 @@ cat > "$fake/apt-get" <<SH
 # What the policy answers while packages install.
 sh "\$RINGBOOT_POLICY_RC_D" nginx start > /dev/null 2>&1
 echo "policy=\$?" >> "$LAB_DIR/apt.log"
+# As a daemon's postinst: enabled for the next boot (systemd and SysV).
+ln -sf /lib/systemd/system/fake-daemon.service "\$RINGBOOT_SYSROOT/etc/systemd/system/multi-user.target.wants/fake-daemon.service"
+ln -sf ../init.d/fake-daemon "\$RINGBOOT_SYSROOT/etc/rc2.d/S01fake-daemon"
 case \${FAKE_APT:-ok} in
 fail) exit 100 ;;
 hang) echo started >> "$LAB_DIR/apt.log"; sleep 60 ;;
 esac
 exit 0
 SH
+cat > "$fake/systemctl" <<SH
+#!/bin/sh
+echo "systemctl \$*" >> "$LAB_DIR/disable.log"
+[ "\$1 \$2" = "disable --quiet" ] && rm -f "\$RINGBOOT_SYSROOT"/etc/systemd/system/*.wants/"\$3"
+exit 0
+SH
+cat > "$fake/update-rc.d" <<SH
+#!/bin/sh
+echo "update-rc.d \$*" >> "$LAB_DIR/disable.log"
+for l in "\$RINGBOOT_SYSROOT"/etc/rc2.d/S??"\$1"; do mv "\$l" "\$RINGBOOT_SYSROOT/etc/rc2.d/K01\$1"; done
+exit 0
+SH
 chmod 755 "$fake"/*
+
+# The test's own root: the owner enabled a service of theirs before make deps.
+export RINGBOOT_SYSROOT=$LAB_DIR/root
+mkdir -p "$RINGBOOT_SYSROOT/etc/systemd/system/multi-user.target.wants" "$RINGBOOT_SYSROOT/etc/rc2.d"
+ln -s /lib/systemd/system/owner.service "$RINGBOOT_SYSROOT/etc/systemd/system/multi-user.target.wants/owner.service"
+ln -s ../init.d/owner "$RINGBOOT_SYSROOT/etc/rc2.d/S01owner"
 
 policy=$LAB_DIR/policy-rc.d
 export RINGBOOT_POLICY_RC_D=$policy
@@ -61,6 +86,12 @@ for p in $tftpd_pids; do kill -0 "$p" 2>/dev/null || alive=0; done
 [ $alive = 1 ] && pass "an in.tftpd running before make deps still runs" ||
 	fail "an in.tftpd running before make deps still runs"
 ok "... and that nginx still answers" lab_phone curl -s -o /dev/null "http://$LAB_SRV_IP4/"
+is "$(sort "$LAB_DIR/disable.log" | tr '\n' ';')" \
+	"systemctl disable --quiet fake-daemon.service;update-rc.d fake-daemon disable;" \
+	"what the install enabled is disabled again (systemd unit and SysV script), nothing else"
+is "$(cd "$RINGBOOT_SYSROOT/etc" && echo systemd/system/*.wants/* rc2.d/*)" \
+	"systemd/system/multi-user.target.wants/owner.service rc2.d/K01fake-daemon rc2.d/S01owner" \
+	"the owner's services stay enabled"
 
 FAKE_APT=fail nok "apt-get failing fails make deps" deps
 is "$(state)" "$before" "after a failed apt-get the policy is restored"
