@@ -17,6 +17,8 @@
 #   lab_setup [--no-phone-addr]
 #   lab_nginx; lab_tftpd_hpa; lab_atftpd; lab_dnsmasq --opt242 "HTTPSRVR=192.0.2.1"
 #   lab_phone curl -s http://192.0.2.1/file
+# Other implementations (busybox httpd, mini_httpd, lighttpd, stunnel, Erlang's
+# tftp, ISC dhcpd, Kea): . "$RINGBOOT_TOP/tests/lab/interop.sh" (its header).
 # Names carry a random suffix, so several labs can exist at once. Cleanup runs on
 # every exit path (trap EXIT): processes, namespaces, links and files go.
 # Addresses are TEST-NET-1 / documentation prefixes and exist only inside the

@@ -5,7 +5,7 @@
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 
-plan 14
+plan 15
 
 # --- a lab in a subshell: its cleanup must remove namespaces, links and processes
 sub_ns=$( (lab_setup >/dev/null 2>&1 && lab_tftpd_hpa >/dev/null 2>&1 && echo "$LAB_SRV_NS $LAB_PHONE_NS $LAB_DIR") )
@@ -14,6 +14,18 @@ if [ -n "$s" ] && ! ip netns list | grep -qE "^($s|$p)( |$)" && [ ! -e "$d" ]; t
 	pass "a lab's cleanup removes its namespaces and directory"
 else
 	fail "a lab's cleanup removes its namespaces and directory"; diag "left: $(ip netns list)"
+fi
+
+# --- the same with every server of interop.sh: none outlives its lab
+sub_dir=$( (lab_setup >/dev/null 2>&1 && . "$RINGBOOT_TOP/tests/lab/interop.sh" &&
+	lab_busybox_httpd && lab_mini_httpd && lab_lighttpd && lab_lighttpd_tls13 && lab_stunnel_tls12 &&
+	lab_erl_tftpd && lab_kea_dhcp4 --opt242 A=1 && lab_stop kea-dhcp4 && lab_isc_dhcpd --opt242 A=1 &&
+	echo "$LAB_DIR") 2>/dev/null )
+left=$(pgrep -af -- "${sub_dir:-no lab}")
+if [ -n "$sub_dir" ] && [ -z "$left" ] && [ ! -e "$sub_dir" ]; then
+	pass "a lab's cleanup ends every interop.sh server"
+else
+	fail "a lab's cleanup ends every interop.sh server"; diag "lab '$sub_dir', left: $left"
 fi
 
 lab_setup || bail "lab_setup failed"
