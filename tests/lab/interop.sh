@@ -272,7 +272,7 @@ lab_erl_tftpd() {
 			{udp, [inet6, {ip, A6}]}, Cb]),
 		io:format(\"tftp started~n\"),
 		receive stop -> ok end."
-	_lab_start erl-tftpd erl -noshell -noinput -eval "$eval"
+	_lab_start erl-tftpd env ERL_CRASH_DUMP="$LAB_DIR/erl_crash.dump" erl -noshell -noinput -eval "$eval"
 	_lab_wait udp "$LAB_ERL_TFTP_PORT"
 }
 
