@@ -29,6 +29,7 @@
 # them), so the server itself chooses the framing.
 #
 #   lab_busybox_httpd; lab_mini_httpd; lab_lighttpd; lab_lighttpd_tls13; lab_stunnel_tls12
+#   lab_stunnel --name N --port P [--min V] [--max V] [--ciphers LIST] (other TLS settings)
 #   lab_erl_tftpd
 #   lab_isc_dhcpd --opt242 STR; lab_kea_dhcp4 --opt242 STR
 
@@ -226,37 +227,56 @@ lab_lighttpd_tls13() {
 	_lab_wait tcp "$LAB_TLS13_PORT"
 }
 
-# lab_stunnel_tls12: stunnel4 terminating TLS 1.2 only on :$LAB_TLS12_PORT (IPv4
-# and IPv6) with the RSA chain, forwarding to busybox httpd (started if needed).
-lab_stunnel_tls12() {
-	local d=$LAB_DIR/stunnel
+# lab_stunnel [--name NAME] [--port PORT] [--min V] [--max V] [--ciphers LIST] [--connect PORT]:
+# stunnel4 terminating TLS on :PORT (IPv4 and IPv6) with the RSA chain, forwarding
+# to busybox httpd (started if needed), or to $LAB_SRV_IP4:PORT given by
+# --connect (a server the caller started). V is TLSv1, TLSv1.1, TLSv1.2 or TLSv1.3;
+# LIST an OpenSSL TLS 1.2 cipher list (an old server's, say). Defaults: the
+# TLS 1.2-only server of lab_stunnel_tls12.
+lab_stunnel() {
+	local name=stunnel port=$LAB_TLS12_PORT min=TLSv1.2 max=TLSv1.2 ciphers= backend= d svc ip
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--name) name=$2 ;;
+		--port) port=$2 ;;
+		--min) min=$2 ;;
+		--max) max=$2 ;;
+		--ciphers) ciphers=$2 ;;
+		--connect) backend=$2 ;;
+		*) lab_log "lab_stunnel: unknown argument $1"; return 2 ;;
+		esac
+		shift 2
+	done
+	d=$LAB_DIR/$name
 	lab_pki_chain || return 1
-	[ -f "$LAB_DIR/busybox-httpd.log" ] || lab_busybox_httpd || return 1
+	if [ -z "$backend" ]; then
+		[ -f "$LAB_DIR/busybox-httpd.log" ] || lab_busybox_httpd || return 1
+		backend=$LAB_BUSYBOX_HTTP_PORT
+	fi
 	mkdir -p "$d"
-	cat > "$d/stunnel.conf" <<-EOF
-	foreground = yes
-	pid =
-	output = $d/stunnel.log
-	debug = info
-	[https4]
-	accept = $LAB_SRV_IP4:$LAB_TLS12_PORT
-	connect = $LAB_SRV_IP4:$LAB_BUSYBOX_HTTP_PORT
-	cert = $LAB_CHAIN_CERT
-	key = $LAB_CHAIN_KEY
-	; The protocol restriction: TLS 1.2 and nothing else.
-	sslVersionMin = TLSv1.2
-	sslVersionMax = TLSv1.2
-	[https6]
-	accept = $LAB_SRV_IP6:$LAB_TLS12_PORT
-	connect = $LAB_SRV_IP4:$LAB_BUSYBOX_HTTP_PORT
-	cert = $LAB_CHAIN_CERT
-	key = $LAB_CHAIN_KEY
-	sslVersionMin = TLSv1.2
-	sslVersionMax = TLSv1.2
-	EOF
-	_lab_start stunnel stunnel "$d/stunnel.conf"
-	_lab_wait tcp "$LAB_TLS12_PORT"
+	printf 'foreground = yes\npid =\noutput = %s/stunnel.log\ndebug = info\n' "$d" > "$d/stunnel.conf"
+	for svc in 4 6; do
+		ip=$LAB_SRV_IP4
+		[ $svc = 6 ] && ip=$LAB_SRV_IP6
+		cat >> "$d/stunnel.conf" <<-EOF
+		[https$svc]
+		accept = $ip:$port
+		connect = $LAB_SRV_IP4:$backend
+		cert = $LAB_CHAIN_CERT
+		key = $LAB_CHAIN_KEY
+		; The protocol restriction: these versions and nothing else.
+		sslVersionMin = $min
+		sslVersionMax = $max
+		EOF
+		[ -n "$ciphers" ] && echo "ciphers = $ciphers" >> "$d/stunnel.conf"
+	done
+	_lab_start "$name" stunnel "$d/stunnel.conf"
+	_lab_wait tcp "$port"
 }
+
+# lab_stunnel_tls12: stunnel4 allowing TLS 1.2 only on :$LAB_TLS12_PORT (IPv4 and
+# IPv6) with the RSA chain, in front of busybox httpd (started if needed).
+lab_stunnel_tls12() { lab_stunnel; }
 
 # lab_erl_tftpd: Erlang/OTP's tftp server (tftp_file callback, root $LAB_WWW)
 # on :$LAB_ERL_TFTP_PORT, IPv4 and IPv6, in one Erlang node without distribution.
