@@ -459,6 +459,33 @@ static const char *verify_reason(int e)
 	return NULL;
 }
 
+/*
+ * The fatal alert the server sent (RFC 8446 6.2, RFC 5246 7.2.2), or 0. For
+ * the alerts of "nothing in common" say what ringboot offers: TLS 1.3, and in
+ * TLS 1.2 only ECDHE with AEAD suites (RFC 9325 4.1-4.2), which an old server
+ * (TLS 1.0/1.1 only, CBC or RSA key transport only) does not have.
+ */
+static int server_alert(const struct rb_tls *t, char *buf, size_t len)
+{
+	WOLFSSL_ALERT_HISTORY h;
+	const char *hint = "";
+
+	if (!t->ssl || t->fatal != FATAL_ERROR ||
+	    wolfSSL_get_alert_history(t->ssl, &h) != WOLFSSL_SUCCESS || h.last_rx.level != alert_fatal)
+		return 0;
+	switch (h.last_rx.code) {
+	case handshake_failure:
+	case protocol_version:
+	case insufficient_security:
+		hint = ": no protocol version or cipher suite in common (ringboot offers TLS 1.3, and "
+		       "TLS 1.2 with ECDHE and AES-GCM or ChaCha20-Poly1305)";
+		break;
+	}
+	snprintf(buf, len, "the server sent the fatal alert %s (%d)%s",
+		 wolfSSL_alert_desc_string_long(h.last_rx.code), h.last_rx.code, hint);
+	return 1;
+}
+
 void rb_tls_strerror(const struct rb_tls *t, int err, char *buf, size_t len)
 {
 	const char *why = verify_reason(t->verify_err);
@@ -476,6 +503,8 @@ void rb_tls_strerror(const struct rb_tls *t, int err, char *buf, size_t len)
 		snprintf(buf, len, "certificate refused: %s (%d)",
 			 wolfSSL_ERR_reason_error_string((unsigned long)t->verify_err),
 			 t->verify_err);
+	else if (server_alert(t, buf, len))
+		return;
 	else if (t->fatal)
 		snprintf(buf, len, "TLS error: %s (%d)",
 			 wolfSSL_ERR_reason_error_string((unsigned long)t->fatal), t->fatal);

@@ -10,7 +10,11 @@
 #    trust the intermediate);
 #  - lighttpd + mod_gnutls allowing TLS 1.3 only;
 #  - stunnel4 allowing TLS 1.2 only, in front of busybox httpd (bodies
-#    delimited by the close, so the end of the data is the TLS close).
+#    delimited by the close, so the end of the data is the TLS close);
+#  - stunnel4 as an old server: TLS 1.2 with CBC suites only, and TLS 1.0/1.1
+#    only. ringboot offers neither (TLS 1.2 with ECDHE and AEAD suites, or 1.3,
+#    as RFC 9325 4.1-4.2 recommend), so these fail, and the error must name the
+#    alert the server sent and what ringboot offers.
 # Each restriction is shown with openssl s_client first. Files of 0 B, 1 B,
 # some KiB and over 1 MiB, static and through a CGI, IPv4 and IPv6, by SHA-256.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
@@ -34,12 +38,13 @@ got() { sha256sum < "$1" | cut -d' ' -f1; }
 pem_count() { grep -c 'BEGIN CERTIFICATE' "$1"; }
 # s_client HOST:PORT ARGS...: "PROTOCOL CERTS-SENT", or "refused" when no handshake completed.
 s_client() {
-	local hp=$1 o v
+	local hp=$1 v n
 	shift
-	o=$(lab_phone openssl s_client -connect "$hp" -showcerts "$@" < /dev/null 2>&1)
-	v=$(printf '%s\n' "$o" | awk -F', ' '/^New, / {print $2; exit}')
-	case $v in TLSv*) ;; *) echo refused; return ;; esac
-	echo "$v $(printf '%s\n' "$o" | grep -c 'BEGIN CERTIFICATE')"
+	v=$(lab_phone openssl s_client -brief -connect "$hp" "$@" < /dev/null 2>&1 |
+		awk -F': ' '/^Protocol version:/ {print $2; exit}')
+	[ -n "$v" ] || { echo refused; return; }
+	n=$(lab_phone openssl s_client -showcerts -connect "$hp" "$@" < /dev/null 2>/dev/null | grep -c 'BEGIN CERTIFICATE')
+	echo "$v $n"
 }
 
 is "$(pem_count "$LAB_CHAIN_ROOT")" 1 "the agent trusts one certificate: the root"
@@ -79,13 +84,6 @@ for fam in 4 6; do
 	done
 done
 
-# --- TLS 1.2 through stunnel: busybox closes after each response, so each file
-# is a new connection, and the second one resumes the session.
-lab_phone "$RINGBOOT_BIN" --json fetch --ca "$LAB_CHAIN_ROOT" "https://$LAB_SRV_IP4:$LAB_TLS12_PORT/one" -o "$out/a" \
-	"https://$LAB_SRV_IP4:$LAB_TLS12_PORT/mid" -o "$out/b" > "$out/json" 2> "$out/err"
-is "$(python3 -c 'import json,sys; print(" ".join(str(r["options"]["tls_resumed"]) for r in json.load(open(sys.argv[1]))))' "$out/json")" \
-	"0 1" "stunnel TLS 1.2: the second connection resumed the session"
-
 # --- by host name: SNI and the DNS-ID check against the chain's server certificate
 mkdir -p "/etc/netns/$LAB_PHONE_NS"
 lab_on_cleanup "rm -rf /etc/netns/$LAB_PHONE_NS"
@@ -118,5 +116,31 @@ rm -f "$out/inter"
 cat "$d/root.pem" "$d/inter.pem" > "$d/root+inter.pem"
 ok "... and works once the agent trusts the intermediate too" lab_phone "$RINGBOOT_BIN" fetch \
 	--ca "$d/root+inter.pem" "https://$LAB_SRV_IP4:9444/one" -o "$out/inter"
+
+# --- old servers: no protocol version or cipher suite in common. The server's
+# fatal alert (RFC 8446 6.2, RFC 5246 7.2.2) is named, not wolfSSL's "-313".
+lab_stunnel --name stunnel-cbc --port 9412 --ciphers "ECDHE-RSA-AES128-SHA:AES128-SHA" ||
+	bail "stunnel (CBC only)"
+lab_stunnel --name stunnel-tls11 --port 9411 --min TLSv1 --max TLSv1.1 --ciphers "DEFAULT:@SECLEVEL=0" ||
+	bail "stunnel (TLS 1.0/1.1)"
+is "$(s_client "$LAB_SRV_IP4:9412" -cipher ECDHE-RSA-AES128-SHA -tls1_2 | cut -d' ' -f1)" TLSv1.2 \
+	"the CBC-only server works for a client offering CBC"
+is "$(s_client "$LAB_SRV_IP4:9411" -tls1 -cipher "DEFAULT:@SECLEVEL=0" | cut -d' ' -f1)" TLSv1 \
+	"the TLS 1.0/1.1 server works for a client offering TLS 1.0"
+old_server() { # PORT ALERT DESC
+	rm -f "$out/old"
+	lab_phone "$RINGBOOT_BIN" fetch --ca "$LAB_CHAIN_ROOT" "https://$LAB_SRV_IP4:$1/one" -o "$out/old" 2> "$out/err"
+	rc=$?
+	if [ $rc = 1 ] && grep -q "the server sent the fatal alert $2" "$out/err" &&
+		grep -q "ringboot offers TLS 1.3, and TLS 1.2 with ECDHE and AES-GCM or ChaCha20-Poly1305" "$out/err" &&
+		[ ! -e "$out/old" ]; then
+		pass "$3: exit 1, the error names the alert and what ringboot offers"
+	else
+		fail "$3: exit 1, the error names the alert and what ringboot offers"
+		diag "exit $rc: $(cat "$out/err")"
+	fi
+}
+old_server 9412 "handshake_failure (40)" "a TLS 1.2 server with CBC suites only"
+old_server 9411 "protocol_version (70)" "a TLS 1.0/1.1-only server"
 
 done_testing
