@@ -31,7 +31,7 @@
 #   lab_busybox_httpd; lab_mini_httpd; lab_lighttpd; lab_lighttpd_tls13; lab_stunnel_tls12
 #   lab_stunnel --name N --port P [--min V] [--max V] [--ciphers LIST] (other TLS settings)
 #   lab_erl_tftpd
-#   lab_isc_dhcpd --opt242 STR; lab_kea_dhcp4 --opt242 STR
+#   lab_isc_dhcpd --opt242 STR [--lease S]; lab_kea_dhcp4 --opt242 STR [--lease S]
 
 #   lab_stop NAME: stop the server started as NAME (e.g. kea-dhcp4, isc-dhcpd, lighttpd)
 
@@ -296,20 +296,24 @@ lab_erl_tftpd() {
 	_lab_wait udp "$LAB_ERL_TFTP_PORT"
 }
 
-# _lab_opt242 ARGS...: print the --opt242 value of ARGS (empty when none).
-_lab_opt242() {
+# _lab_arg NAME ARGS...: print the value of --NAME in ARGS (empty when none).
+_lab_arg() {
+	local name=$1
+	shift
 	while [ $# -gt 0 ]; do
-		[ "$1" = --opt242 ] && { printf '%s' "$2"; return; }
+		[ "$1" = "--$name" ] && { printf '%s' "$2"; return; }
 		shift
 	done
 }
 
-# lab_isc_dhcpd [--opt242 STR]: ISC dhcpd on the server veth: range .100-.200,
-# router and DNS $LAB_SRV_IP4, option 242 declared and set as ISC's users do.
+# lab_isc_dhcpd [--opt242 STR] [--lease S]: ISC dhcpd on the server veth: range
+# .100-.200, router and DNS $LAB_SRV_IP4, leases of S seconds (default 3600),
+# option 242 declared and set as ISC's users do.
 # Exports LAB_ISC_LEASES.
 lab_isc_dhcpd() {
-	local d=$LAB_DIR/isc-dhcpd opt242
-	opt242=$(_lab_opt242 "$@")
+	local d=$LAB_DIR/isc-dhcpd opt242 lease
+	opt242=$(_lab_arg opt242 "$@")
+	lease=$(_lab_arg lease "$@")
 	mkdir -p "$d"
 	LAB_ISC_LEASES=$d/dhcpd.leases
 	export LAB_ISC_LEASES
@@ -317,8 +321,9 @@ lab_isc_dhcpd() {
 	{
 		echo 'option avaya-242 code 242 = string;'
 		echo 'authoritative;'
-		echo 'default-lease-time 3600;'
-		echo 'max-lease-time 7200;'
+		echo "default-lease-time ${lease:-3600};"
+		echo "max-lease-time ${lease:-3600};"
+		echo "min-lease-time ${lease:-3600};"
 		echo "subnet 192.0.2.0 netmask 255.255.255.0 {"
 		echo "	range 192.0.2.100 192.0.2.200;"
 		echo "	option routers $LAB_SRV_IP4;"
@@ -332,14 +337,15 @@ lab_isc_dhcpd() {
 	_lab_wait udp 67
 }
 
-# lab_kea_dhcp4 [--opt242 STR]: Kea's DHCPv4 server on the server veth (raw
-# sockets, as on a real LAN): the same pool, option 242 as an option-def of type
-# string and an option-data in the subnet. Kea's option data is comma-separated
+# lab_kea_dhcp4 [--opt242 STR] [--lease S]: Kea's DHCPv4 server on the server
+# veth (raw sockets, as on a real LAN): the same pool and leases, option 242 as
+# an option-def of type string and an option-data in the subnet. Kea's option data is comma-separated
 # (csv-format), so commas inside the string are escaped "\\," as Kea's manual
 # says. Exports LAB_KEA_LEASES.
 lab_kea_dhcp4() {
-	local d=$LAB_DIR/kea opt242 data
-	opt242=$(_lab_opt242 "$@")
+	local d=$LAB_DIR/kea opt242 data lease
+	opt242=$(_lab_arg opt242 "$@")
+	lease=$(_lab_arg lease "$@")
 	mkdir -p "$d"
 	LAB_KEA_LEASES=$d/kea-leases4.csv
 	export LAB_KEA_LEASES
@@ -351,7 +357,7 @@ lab_kea_dhcp4() {
 	{ "Dhcp4": {
 		"interfaces-config": { "interfaces": [ "$LAB_SRV_IF/$LAB_SRV_IP4" ], "dhcp-socket-type": "raw" },
 		"lease-database": { "type": "memfile", "persist": true, "name": "$LAB_KEA_LEASES", "lfc-interval": 0 },
-		"valid-lifetime": 3600,
+		"valid-lifetime": ${lease:-3600},
 		"option-def": [ { "name": "avaya-242", "code": 242, "type": "string", "space": "dhcp4" } ],
 		"subnet4": [ {
 			"id": 1,

@@ -8,7 +8,9 @@
 # Neither server sends an option the client did not ask for, so the lease
 # carrying 242 also shows that ringboot requests it (option 55). Each lease:
 # the address from the pool, router, mask, DNS, and the 242 parameters; and the
-# server's own lease database records the handset.
+# server's own lease database records the handset. Then `dhcp --daemon` with
+# 8-second leases: the server sees a renewal (RFC 2131 4.4.5, unicast to it) and,
+# on SIGTERM, a DHCPRELEASE; the address leaves the interface.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 . "$RINGBOOT_TOP/tests/lab/interop.sh"
@@ -27,6 +29,30 @@ lease() {
 p() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["params"].get(sys.argv[2], ""))' \
 	"$LAB_DIR/$1.json" "$2" 2>/dev/null; }
 
+# daemon NAME RENEWED RELEASED: --daemon until the server has renewed, then
+# SIGTERM; RENEWED and RELEASED are commands that succeed once the server's log
+# shows a renewal / the release.
+addr() { lab_phone ip -4 -o addr show dev "$LAB_PHONE_IF" | awk '{print $4}'; }
+daemon() {
+	local n=$1 renewed=$2 released=$3 pid rc
+	# ip netns exec execs the agent: $! is the agent itself.
+	ip netns exec "$LAB_PHONE_NS" "$RINGBOOT_BIN" dhcp --daemon --iface "$LAB_PHONE_IF" \
+		--state-dir "$LAB_DIR/daemon-$n" --arp-wait 0 > "$LAB_DIR/daemon-$n.out" 2>&1 &
+	pid=$!
+	for _ in $(seq 300); do eval "$renewed" && break; sleep 0.1; done
+	case $(addr) in 192.0.2.*/24) pass "$n: --daemon configured the lease's address" ;;
+	*) fail "$n: --daemon configured the lease's address"; diag "$(cat "$LAB_DIR/daemon-$n.out")" ;; esac
+	eval "$renewed"
+	is "$?" 0 "$n: the server renewed the lease (T1 of an 8 s lease)"
+	kill -TERM $pid
+	wait $pid
+	rc=$?
+	is "$rc/$(addr)" "0/" "$n: SIGTERM: exit 0, the address removed"
+	for _ in $(seq 30); do eval "$released" && break; sleep 0.1; done
+	eval "$released"
+	is "$?" 0 "$n: the server logged the DHCPRELEASE"
+}
+
 check() { # NAME: what the lease from that server must carry
 	local n=$1 ip
 	ip=$(p "$n" IPADD)
@@ -41,7 +67,7 @@ check() { # NAME: what the lease from that server must carry
 }
 
 # --- ISC dhcpd
-ok "ISC dhcpd starts" lab_isc_dhcpd --opt242 "$opt242"
+ok "ISC dhcpd starts" lab_isc_dhcpd --opt242 "$opt242" --lease 8
 grep -q '^option avaya-242 code 242 = string;$' "$LAB_DIR/isc-dhcpd/dhcpd.conf"
 is "$?" 0 "ISC dhcpd: option 242 declared as ISC's users write it"
 ok "a lease from ISC dhcpd" lease isc
@@ -51,10 +77,13 @@ grep -A8 "^lease $ip {" "$LAB_ISC_LEASES" | grep -qi "hardware ethernet $mac;"
 is "$?" 0 "ISC dhcpd's lease file holds $ip for the handset"
 grep -q "DHCPACK on $ip to $mac" "$LAB_DIR/isc-dhcpd.log"
 is "$?" 0 "ISC dhcpd logged the DHCPACK"
+acks() { grep -c "DHCPACK on .* to $mac" "$LAB_DIR/isc-dhcpd.log"; }
+a0=$(acks)
+daemon isc '[ "$(acks)" -ge $((a0 + 2)) ]' "grep -q 'DHCPRELEASE of .* from $mac' '$LAB_DIR/isc-dhcpd.log'"
 lab_stop isc-dhcpd
 
 # --- Kea
-ok "Kea starts" lab_kea_dhcp4 --opt242 "$opt242"
+ok "Kea starts" lab_kea_dhcp4 --opt242 "$opt242" --lease 8
 grep -q '"option-def": \[ { "name": "avaya-242", "code": 242, "type": "string"' "$LAB_DIR/kea/kea-dhcp4.conf"
 is "$?" 0 "Kea: option 242 defined in option-def, as Kea's users write it"
 ok "a lease from Kea" lease kea
@@ -62,6 +91,9 @@ check kea
 ip=$(p kea IPADD)
 grep -q "^$ip,$mac," "$LAB_KEA_LEASES"
 is "$?" 0 "Kea's lease database holds $ip for the handset"
+allocs() { grep -c 'DHCP4_LEASE_ALLOC' "$LAB_DIR/kea-dhcp4.log"; }
+a0=$(allocs)
+daemon kea '[ "$(allocs)" -ge $((a0 + 2)) ]' "grep -q 'DHCP4_RELEASE ' '$LAB_DIR/kea-dhcp4.log'"
 lab_stop kea-dhcp4
 
 done_testing
