@@ -9,8 +9,8 @@
 #     TLS 1.2 only, in front of busybox httpd + mini_httpd for plain HTTP.
 # Each commits a signed image (`ringboot image pack`) named by the upgrade
 # script and applies the settings files (46xxsettings.txt, then $MACADDR.txt);
-# the second boot finds the image active; a boot over TFTP alone (Erlang) and a
-# fallback from HTTPS to HTTP (AUTH=0, a certificate that does not verify)
+# the second boot finds the image active; a boot over TFTP alone (Erlang), one
+# over HTTPS to lighttpd's IPv6 address, and a fallback from HTTPS to HTTP (AUTH=0, a certificate that does not verify)
 # commit and apply too. The servers' own logs show they served the files.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
@@ -78,7 +78,11 @@ applied() { # SNTPSRVR: the settings of this boot are in the env file
 	grep -q "^RB_SNTPSRVR='$1'$" "$st/params.env" && grep -q "^RB_PERMAC='from $mac.txt'$" "$st/params.env"
 }
 dhcp_mode() { lab_phone ip addr flush dev "$LAB_PHONE_IF"; }
-static_mode() { lab_phone ip addr flush dev "$LAB_PHONE_IF"; lab_phone ip addr add "$LAB_PHONE_IP4/24" dev "$LAB_PHONE_IF"; }
+static_mode() {
+	lab_phone ip addr flush dev "$LAB_PHONE_IF"
+	lab_phone ip addr add "$LAB_PHONE_IP4/24" dev "$LAB_PHONE_IF"
+	lab_phone ip -6 addr add "$LAB_PHONE_IP6/64" dev "$LAB_PHONE_IF" nodad
+}
 
 # === mix A: Kea + lighttpd (intermediate-CA chain) + Erlang tftp
 ok "Kea starts" lab_kea_dhcp4 --opt242 "TLSSRVR=$LAB_SRV_IP4,HTTPSRVR=$LAB_SRV_IP4,TFTPSRVR=$LAB_SRV_IP4"
@@ -113,12 +117,21 @@ why 3
 applied 192.0.2.92
 is "$?" 0 "A over TFTP: the settings are applied"
 ok "mark-good confirms app-2.0" "$rb" mark-good --state-dir "$st"
+
+# --- HTTPS over IPv6: the chain's certificate names 2001:db8::1 (an iPAddress SAN)
+script app-2.0 192.0.2.95
+boot --sson "TLSSRVR=$LAB_SRV_IP6"
+is "$rc/$(field server)/$(phase_status image)" "0/https://[$LAB_SRV_IP6]//skipped" \
+	"A over IPv6: lighttpd's HTTPS at [$LAB_SRV_IP6] delivers script and settings, app-2.0 stays"
+why 0
+applied 192.0.2.95
+is "$?" 0 "A over IPv6: the settings are applied"
 lab_stop kea-dhcp4
 lab_stop lighttpd	# lighttpd buffers its access log; it is complete once lighttpd ended
 lab_stop erl-tftpd
 is "$(awk '{print $7 "/" $9}' "$LAB_LIGHTTPD_LOG" | tr '\n' ' ')" \
-	"/96x1Supgrade.txt/200 /app-1.0/200 /46xxsettings.txt/200 /$mac.txt/200 /96x1Supgrade.txt/200 /46xxsettings.txt/200 /$mac.txt/200 " \
-	"A: lighttpd served boot 1 the script, the image and both settings files, boot 2 the same but the image, the TFTP boot nothing"
+	"/96x1Supgrade.txt/200 /app-1.0/200 /46xxsettings.txt/200 /$mac.txt/200 /96x1Supgrade.txt/200 /46xxsettings.txt/200 /$mac.txt/200 /96x1Supgrade.txt/200 /46xxsettings.txt/200 /$mac.txt/200 " \
+	"A: lighttpd served boot 1 the script, the image and both settings files, boot 2 and the IPv6 boot the same but the image, the TFTP boot nothing"
 
 # === mix B: ISC dhcpd + stunnel (TLS 1.2 only) -> busybox httpd, mini_httpd for HTTP
 lab_stunnel_tls12 || bail "stunnel"
