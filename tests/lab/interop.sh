@@ -8,7 +8,8 @@
 # and torn down by lab_cleanup like lib.sh's servers.
 #
 #   server                      port (env to change it)          framing / what it is
-#   busybox httpd  (1.35)       :8081  LAB_BUSYBOX_HTTP_PORT     static: Content-Length, "Connection: close";
+#   busybox httpd  (1.35)       :8081  LAB_BUSYBOX_HTTP_PORT     always "HTTP/1.1"; static: Content-Length,
+#                                                                "Connection: close";
 #                                                                CGI: no Content-Length, body ends at close
 #   mini_httpd     (1.30)       :8082  LAB_MINI_HTTPD_PORT       static: Content-Length, "Connection: close";
 #                                                                CGI: "HTTP/1.0 200 OK", body ends at close
@@ -32,8 +33,8 @@
 #   lab_stunnel --name N --port P [--min V] [--max V] [--ciphers LIST] (other TLS settings)
 #   lab_erl_tftpd
 #   lab_isc_dhcpd --opt242 STR [--lease S]; lab_kea_dhcp4 --opt242 STR [--lease S]
-
-#   lab_stop NAME: stop the server started as NAME (e.g. kea-dhcp4, isc-dhcpd, lighttpd)
+#   lab_pki_chain (the RSA chain: LAB_CHAIN_ROOT, LAB_CHAIN_CERT, LAB_CHAIN_KEY)
+#   lab_stop NAME: stop the server started as NAME (kea-dhcp4, isc-dhcpd, lighttpd, erl-tftpd, ...)
 
 LAB_BUSYBOX_HTTP_PORT=${LAB_BUSYBOX_HTTP_PORT:-8081}
 LAB_MINI_HTTPD_PORT=${LAB_MINI_HTTPD_PORT:-8082}
