@@ -7,9 +7,15 @@
 # maintainer scripts from starting their services (tests start their own
 # instances), and whatever policy-rc.d was there before, or its absence, is
 # put back exactly as it was on every exit path (success, apt-get failure,
-# SIGINT, SIGTERM). No service or process is stopped, killed or reconfigured.
+# SIGINT, SIGTERM). No service or process is stopped or killed. The one change
+# to the boot configuration: the daemons the lab runs instances of its own
+# (LAB_DAEMONS), when their packages, installed by this run, enabled them for
+# the next boot (a systemd link under *.wants/, a SysV start link that was not
+# there before), are disabled again. Anything else they enabled (dkms, say) and
+# anything enabled before stays as it is.
 #
-# RINGBOOT_POLICY_RC_D names the policy file (tests point it elsewhere).
+# RINGBOOT_POLICY_RC_D names the policy file, RINGBOOT_SYSROOT the root whose
+# etc/systemd/system and etc/rc?.d are compared (tests point them elsewhere).
 set -euo pipefail
 
 PKGS=(
@@ -23,6 +29,10 @@ PKGS=(
 	tcpdump dmsetup e2fsprogs gnuplot-nox dkms procps psmisc xxd jq
 	groff-base man-db bsdextrautils
 )
+
+# Services (unit or init script names, without .service/.socket/.target) of the
+# daemons tests start themselves: never at boot.
+LAB_DAEMONS=(nginx tftpd-hpa isc-dhcp-server kea-dhcp4-server lighttpd mini-httpd stunnel stunnel4 epmd)
 
 cache=${RINGBOOT_CACHE:-/var/cache/ringboot}
 policy=${RINGBOOT_POLICY_RC_D:-/usr/sbin/policy-rc.d}
@@ -104,6 +114,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 	# boot; the lab runs its own instances, so those go back to disabled.
 	comm -13 <(printf '%s\n' "$enabled_before") <(enabled_at_boot | sort -u) |
 	while read -r kind name; do
+		case " ${LAB_DAEMONS[*]} " in *" ${name%.*} "*|*" $name "*) ;; *) continue ;; esac
 		# update-rc.d also disables the systemd unit of the same name.
 		case $kind in
 		unit) systemctl disable --quiet "$name" 2>/dev/null ;;

@@ -6,12 +6,13 @@
 # services from starting while packages install is in force during apt-get
 # and afterwards is exactly what was there before (or absent), also when
 # apt-get fails, when deps.sh is interrupted, and after a run killed outright.
-# What the install enabled for the next boot (a unit link, a SysV start link)
-# is disabled again; what was enabled before is left alone.
+# A lab daemon the install enabled for the next boot (a unit link, a SysV start
+# link) is disabled again; other services it enabled, and what was enabled
+# before, are left alone.
 #
 # apt-get and dpkg-query are stand-ins on PATH (dpkg-query reports every
-# package missing, apt-get records what the policy said, enables a daemon in
-# the test's own root (RINGBOOT_SYSROOT) as a package's postinst would, and
+# package missing, apt-get records what the policy said, enables lighttpd and
+# dkms in the test's own root (RINGBOOT_SYSROOT) as their postinsts would, and
 # then succeeds, fails or hangs as told), so the install path runs without
 # installing; systemctl and update-rc.d are stand-ins that record their calls.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
@@ -35,9 +36,12 @@ cat > "$fake/apt-get" <<SH
 # What the policy answers while packages install.
 sh "\$RINGBOOT_POLICY_RC_D" nginx start > /dev/null 2>&1
 echo "policy=\$?" >> "$LAB_DIR/apt.log"
-# As a daemon's postinst: enabled for the next boot (systemd and SysV).
-ln -sf /lib/systemd/system/fake-daemon.service "\$RINGBOOT_SYSROOT/etc/systemd/system/multi-user.target.wants/fake-daemon.service"
-ln -sf ../init.d/fake-daemon "\$RINGBOOT_SYSROOT/etc/rc2.d/S01fake-daemon"
+# As postinsts do: a lab daemon (lighttpd) and another service (dkms) enabled
+# for the next boot, systemd and SysV.
+for u in lighttpd dkms; do
+	ln -sf /lib/systemd/system/\$u.service "\$RINGBOOT_SYSROOT/etc/systemd/system/multi-user.target.wants/\$u.service"
+	[ -e "\$RINGBOOT_SYSROOT/etc/rc2.d/K01\$u" ] || ln -sf ../init.d/\$u "\$RINGBOOT_SYSROOT/etc/rc2.d/S01\$u"
+done
 case \${FAKE_APT:-ok} in
 fail) exit 100 ;;
 hang) echo started >> "$LAB_DIR/apt.log"; sleep 60 ;;
@@ -87,11 +91,11 @@ for p in $tftpd_pids; do kill -0 "$p" 2>/dev/null || alive=0; done
 	fail "an in.tftpd running before make deps still runs"
 ok "... and that nginx still answers" lab_phone curl -s -o /dev/null "http://$LAB_SRV_IP4/"
 is "$(sort "$LAB_DIR/disable.log" | tr '\n' ';')" \
-	"systemctl disable --quiet fake-daemon.service;update-rc.d fake-daemon disable;" \
-	"what the install enabled is disabled again (systemd unit and SysV script), nothing else"
+	"systemctl disable --quiet lighttpd.service;update-rc.d lighttpd disable;" \
+	"the lab daemon the install enabled is disabled again (systemd unit and SysV script), nothing else"
 is "$(cd "$RINGBOOT_SYSROOT/etc" && echo systemd/system/*.wants/* rc2.d/*)" \
-	"systemd/system/multi-user.target.wants/owner.service rc2.d/K01fake-daemon rc2.d/S01owner" \
-	"the owner's services stay enabled"
+	"systemd/system/multi-user.target.wants/dkms.service systemd/system/multi-user.target.wants/owner.service rc2.d/K01lighttpd rc2.d/S01dkms rc2.d/S01owner" \
+	"another service the install enabled (dkms) and the owner's services stay enabled"
 
 FAKE_APT=fail nok "apt-get failing fails make deps" deps
 is "$(state)" "$before" "after a failed apt-get the policy is restored"
