@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "fetch.h"
@@ -35,10 +36,24 @@ static void ai_free(struct rb_http_conn *c)
 		freeaddrinfo(c->ai);
 }
 
+/*
+ * A TLS connection ends with our close_notify (rb_tls_close_notify), so the
+ * server can tell the end from a cut (and an OpenSSL server keeps the session
+ * for resumption). This is the one write that does not go through io_uring:
+ * the connection is being dropped, nothing waits for a completion any more,
+ * and the alert is a few dozen bytes a socket with no send in flight takes at
+ * once; should it not (MSG_DONTWAIT), the server sees a bare close, as it
+ * would after a power cut.
+ */
 static void conn_close(struct rb_http_conn *c)
 {
-	if (c->tls_on)
+	if (c->tls_on) {
+		if (c->fd >= 0 && !c->op.inflight && !rb_tls_close_notify(&c->tls) &&
+		    rb_tls_out_pending(&c->tls))
+			(void)!send(c->fd, c->tls.out, rb_tls_out_pending(&c->tls),
+				    MSG_DONTWAIT | MSG_NOSIGNAL);
 		rb_tls_free(&c->tls);
+	}
 	if (c->fd >= 0)
 		close(c->fd);
 	if (c->ai)

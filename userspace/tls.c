@@ -255,6 +255,18 @@ int rb_tls_init(struct rb_tls *t, struct rb_tls_ctx *c, const char *sni, const c
 	return 0;
 }
 
+int rb_tls_close_notify(struct rb_tls *t)
+{
+	int ret;
+
+	if (!t->ssl || !t->handshake_done || t->fatal)
+		return -ENOTCONN;
+	/* WOLFSSL_SHUTDOWN_NOT_DONE: ours is sent, the peer's not yet read
+	 * (we do not wait for it: RFC 8446 §6.1 lets the closer go). */
+	ret = wolfSSL_shutdown(t->ssl);
+	return ret == WOLFSSL_SUCCESS || ret == WOLFSSL_SHUTDOWN_NOT_DONE ? 0 : -EIO;
+}
+
 void rb_tls_free(struct rb_tls *t)
 {
 	if (t->ssl)

@@ -69,6 +69,13 @@ void rb_tls_ctx_free(struct rb_tls_ctx *c);
 int rb_tls_init(struct rb_tls *t, struct rb_tls_ctx *c, const char *sni, const char *identity,
 		const char *peer);
 void rb_tls_free(struct rb_tls *t);
+/*
+ * The closure alert before the connection is dropped (RFC 8446 §6.1, RFC
+ * 5246 §7.2.1: "Each party MUST send a close_notify alert before closing its
+ * write side"): appends it to `out`. 0, or -ENOTCONN when there is no
+ * completed, healthy session (a fatal error has sent its own alert).
+ */
+int rb_tls_close_notify(struct rb_tls *t);
 
 /*
  * Drive the handshake: 0 done, -EAGAIN (send `out`, then receive), -errno
