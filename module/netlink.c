@@ -148,8 +148,11 @@ static int ringboot_attach_opts(struct ringboot_session *s, int family,
 		s->blksize = nla_get_u16(a[RINGBOOT_A_BLKSIZE]);
 	if (a[RINGBOOT_A_WINDOWSIZE])
 		s->windowsize = nla_get_u16(a[RINGBOOT_A_WINDOWSIZE]);
-	if (a[RINGBOOT_A_TSIZE])
+	if (a[RINGBOOT_A_TSIZE]) {
+		/* Announced, even as 0: the file must then have that size. */
+		s->has_tsize = true;
 		s->tsize = nla_get_u64(a[RINGBOOT_A_TSIZE]);
+	}
 	if (a[RINGBOOT_A_TIMEOUT_MS])
 		s->rto = msecs_to_jiffies(nla_get_u32(a[RINGBOOT_A_TIMEOUT_MS]));
 	s->rto_max = s->rto;
@@ -183,6 +186,7 @@ static void ringboot_attach_reset(struct ringboot_session *s)
 	spin_lock_bh(&s->rx_lock);
 	s->blksize = RINGBOOT_BLKSIZE_DEFAULT;
 	s->windowsize = RINGBOOT_WINDOWSIZE_DEFAULT;
+	s->has_tsize = false;
 	s->tsize = 0;
 	s->next_blk = 1;
 	s->peer_port = 0;
@@ -299,7 +303,7 @@ static int ringboot_set(struct sk_buff *skb, struct genl_info *info)
 	if (a[RINGBOOT_A_TSIZE])
 		tsize = nla_get_u64(a[RINGBOOT_A_TSIZE]);
 	ret = ringboot_xfer_set(s, htons(nla_get_u16(a[RINGBOOT_A_PEER_PORT])),
-				blksize, windowsize, tsize);
+				blksize, windowsize, !!a[RINGBOOT_A_TSIZE], tsize);
 	if (ret == -EBUSY)
 		GENL_SET_ERR_MSG(info, "transfer already started");
 	else if (ret == -ENOSPC)

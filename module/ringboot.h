@@ -71,6 +71,7 @@ struct ringboot_session {
 	u32 flags;			/* RINGBOOT_RING_F_* */
 	u16 blksize;
 	u16 windowsize;
+	bool has_tsize;			/* announced (RFC 2349), even as 0 */
 	u64 tsize;
 	u64 next_blk;			/* next block expected in order */
 	u64 acked_blk;			/* last block ACKed */
@@ -126,7 +127,7 @@ void ringboot_xfer_init(struct ringboot_session *s);
 void ringboot_xfer_start(struct ringboot_session *s);
 int ringboot_xfer_rcv(struct ringboot_session *s, struct sk_buff *skb);
 int ringboot_xfer_set(struct ringboot_session *s, __be16 port, u16 blksize,
-		      u16 windowsize, u64 tsize);
+		      u16 windowsize, bool has_tsize, u64 tsize);
 void ringboot_xfer_fail(struct ringboot_session *s, int err);
 int ringboot_xfer_kick(struct ringboot_session *s);
 void ringboot_xfer_stop(struct ringboot_session *s);

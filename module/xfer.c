@@ -214,15 +214,20 @@ static void ringboot_xfer_accept(struct ringboot_session *s,
 		s->state = RINGBOOT_STATE_DATA;
 		s->flags |= RINGBOOT_RING_F_STARTED;
 	}
-	if (s->tsize && s->prod > s->tsize) {
+	if (s->has_tsize && s->prod > s->tsize) {
 		/* RFC 2349: the server announced less than it sends. */
 		ringboot_xfer_finish(s, -EFBIG, out);
 		return;
 	}
 	if (len < s->blksize) {
-		/* RFC 1350 section 6: a short block ends the transfer. */
+		/*
+		 * RFC 1350 section 6: a short block ends the transfer; ACK it
+		 * so the server ends too. A file shorter than the tsize the
+		 * server announced is refused (RFC 2349), as in user space.
+		 */
 		ringboot_xfer_ack(s, out, false);
-		ringboot_xfer_finish(s, 0, out);
+		ringboot_xfer_finish(s, s->has_tsize && s->prod != s->tsize ? -EPROTO : 0,
+				     out);
 		return;
 	}
 	ringboot_ring_publish(s);
@@ -479,7 +484,7 @@ static void ringboot_xfer_flush_bh(struct ringboot_session *s,
  * user space sends ACK 0; the timer then covers a lost ACK 0.
  */
 int ringboot_xfer_set(struct ringboot_session *s, __be16 port, u16 blksize,
-		      u16 windowsize, u64 tsize)
+		      u16 windowsize, bool has_tsize, u64 tsize)
 {
 	int ret = -EBUSY;
 
@@ -492,6 +497,7 @@ int ringboot_xfer_set(struct ringboot_session *s, __be16 port, u16 blksize,
 	s->peer_port = port;
 	s->blksize = blksize;
 	s->windowsize = windowsize;
+	s->has_tsize = has_tsize;
 	s->tsize = tsize;
 	s->hdr->blksize = blksize;
 	s->hdr->windowsize = windowsize;

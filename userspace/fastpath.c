@@ -159,6 +159,32 @@ static int fpath_consume(struct fpath *p)
 	return err;
 }
 
+/* The module failed the transfer with status; the ring is consumed. */
+static void fpath_kernel_error(struct fpath *p, int status)
+{
+	struct rb_tftp_session *s = p->s;
+	char why[120];
+
+	/* A server ERROR: its text arrives on the socket (fpath_recv_cb). */
+	if (status == -EREMOTEIO)
+		return;
+	/*
+	 * A size the server's tsize did not announce (more: -EFBIG at once,
+	 * other: -EPROTO at the final block): the refusal the user-space path
+	 * makes, in its words; more bytes also get its ERROR to the server.
+	 */
+	if ((status == -EFBIG || status == -EPROTO) &&
+	    rb_tftp_check_tsize(&s->neg, s->f->sink->written, status == -EPROTO, why,
+				sizeof(why))) {
+		if (status == -EFBIG)
+			fpath_send_error(p, &s->peer, RB_TFTP_EUNDEF, why);
+		fpath_end(p, -EPROTO, "%s", why);
+		return;
+	}
+	fpath_end(p, status ? status : -EIO, "kernel fast path: %s%s",
+		  strerror(-status), status == -ETIMEDOUT ? " (server silent)" : "");
+}
+
 static void fpath_ring_event(struct fpath *p)
 {
 	uint32_t flags = rb_fp_flags(&p->fp);
@@ -171,13 +197,7 @@ static void fpath_ring_event(struct fpath *p)
 		return;
 	}
 	if (flags & RINGBOOT_RING_F_ERROR) {
-		int status = p->fp.hdr->status;
-
-		/* A server ERROR: its text arrives on the socket (fpath_recv_cb). */
-		if (status == -EREMOTEIO)
-			return;
-		fpath_end(p, status ? status : -EIO, "kernel fast path: %s%s",
-			  strerror(-status), status == -ETIMEDOUT ? " (server silent)" : "");
+		fpath_kernel_error(p, p->fp.hdr->status);
 		return;
 	}
 	if (flags & RINGBOOT_RING_F_EOF) {
@@ -259,7 +279,8 @@ static int fpath_start(struct rb_tftp_session *s)
 		.peer_port = fpath_port(&s->peer),
 		.blksize = n->blksize,
 		.windowsize = n->windowsize,
-		.tsize = n->has_tsize ? n->tsize : 0,
+		.has_tsize = n->has_tsize,
+		.tsize = n->tsize,
 		.timeout_ms = s->rto_ms,
 		.retries = s->retries,
 		.first_block = (uint32_t)s->ack_block + 1,

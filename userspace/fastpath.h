@@ -42,6 +42,7 @@ struct rb_fp_attach {
 	const struct sockaddr *peer;	/* the server's address (port ignored) */
 	uint16_t peer_port;		/* 0: latch from the first DATA */
 	unsigned int blksize, windowsize;
+	bool has_tsize;			/* the server announced tsize (even 0) */
 	uint64_t tsize;
 	unsigned int timeout_ms, retries, watermark;
 	uint32_t first_block;		/* 0: 1 */
@@ -65,7 +66,7 @@ void rb_fp_close(struct rb_fp *fp);
 
 int rb_fp_attach(struct rb_fp *fp, const struct rb_fp_attach *a);
 int rb_fp_set(struct rb_fp *fp, uint16_t peer_port, unsigned int blksize,
-	      unsigned int windowsize, uint64_t tsize);
+	      unsigned int windowsize, bool has_tsize, uint64_t tsize);
 int rb_fp_abort(struct rb_fp *fp);
 int rb_fp_get(struct rb_fp *fp, struct rb_fp_stats *st);
 int rb_fp_kick(struct rb_fp *fp);

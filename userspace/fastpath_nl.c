@@ -286,7 +286,7 @@ int rb_fp_attach(struct rb_fp *fp, const struct rb_fp_attach *a)
 	    (a->peer_port && nla_put_u16(msg, RINGBOOT_A_PEER_PORT, a->peer_port)) ||
 	    (a->blksize && nla_put_u16(msg, RINGBOOT_A_BLKSIZE, (uint16_t)a->blksize)) ||
 	    (a->windowsize && nla_put_u16(msg, RINGBOOT_A_WINDOWSIZE, (uint16_t)a->windowsize)) ||
-	    (a->tsize && nla_put_u64(msg, RINGBOOT_A_TSIZE, a->tsize)) ||
+	    (a->has_tsize && nla_put_u64(msg, RINGBOOT_A_TSIZE, a->tsize)) ||
 	    (a->timeout_ms && nla_put_u32(msg, RINGBOOT_A_TIMEOUT_MS, a->timeout_ms)) ||
 	    (a->retries && nla_put_u32(msg, RINGBOOT_A_RETRIES, a->retries)) ||
 	    (a->watermark && nla_put_u32(msg, RINGBOOT_A_WATERMARK, a->watermark)) ||
@@ -299,7 +299,7 @@ int rb_fp_attach(struct rb_fp *fp, const struct rb_fp_attach *a)
 }
 
 int rb_fp_set(struct rb_fp *fp, uint16_t peer_port, unsigned int blksize,
-	      unsigned int windowsize, uint64_t tsize)
+	      unsigned int windowsize, bool has_tsize, uint64_t tsize)
 {
 	struct nl_msg *msg = rb_fp_msg(fp, RINGBOOT_CMD_SET);
 
@@ -309,7 +309,7 @@ int rb_fp_set(struct rb_fp *fp, uint16_t peer_port, unsigned int blksize,
 	    nla_put_u16(msg, RINGBOOT_A_PEER_PORT, peer_port) ||
 	    nla_put_u16(msg, RINGBOOT_A_BLKSIZE, (uint16_t)blksize) ||
 	    nla_put_u16(msg, RINGBOOT_A_WINDOWSIZE, (uint16_t)windowsize) ||
-	    (tsize && nla_put_u64(msg, RINGBOOT_A_TSIZE, tsize))) {
+	    (has_tsize && nla_put_u64(msg, RINGBOOT_A_TSIZE, tsize))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}

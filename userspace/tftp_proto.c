@@ -254,6 +254,23 @@ int rb_tftp_parse_oack(const uint8_t *opts, size_t len,
 	return 0;
 }
 
+int rb_tftp_check_tsize(const struct rb_tftp_neg *neg, uint64_t got, bool final,
+			char *why, size_t whylen)
+{
+	if (!neg->has_tsize)
+		return 0;
+	if (got > neg->tsize) {
+		snprintf(why, whylen, "server sent more bytes than the tsize it announced");
+		return -EPROTO;
+	}
+	if (final && got != neg->tsize) {
+		snprintf(why, whylen, "size mismatch: server announced tsize %llu, sent %llu bytes",
+			 (unsigned long long)neg->tsize, (unsigned long long)got);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 const char *rb_tftp_opname(uint16_t op)
 {
 	static const char *const names[] = {

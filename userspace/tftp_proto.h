@@ -105,6 +105,16 @@ int rb_tftp_parse_oack(const uint8_t *opts, size_t len,
 /* The negotiation's outcome when no OACK came (DATA 1 first, RFC 2347). */
 void rb_tftp_neg_default(struct rb_tftp_neg *neg);
 
+/*
+ * RFC 2349: got bytes received against the tsize the server announced (none:
+ * always 0). More than announced is refused at once; when the final block is
+ * in (final), anything but the announced size is. Returns 0, or -EPROTO with
+ * the one-line reason in why. Every data path uses this, so a refusal reads
+ * the same whichever path carried the transfer.
+ */
+int rb_tftp_check_tsize(const struct rb_tftp_neg *neg, uint64_t got, bool final,
+			char *why, size_t whylen);
+
 /* Printable name of an opcode, for messages. */
 const char *rb_tftp_opname(uint16_t op);
 

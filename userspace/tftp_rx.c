@@ -209,17 +209,14 @@ static void got_oack(struct tftp *t, const struct rb_tftp_pkt *p)
 
 static void deliver_final(struct tftp *t, uint16_t block)
 {
-	const struct rb_tftp_neg *n = &t->s.neg;
-	uint64_t got = t->f->sink->written;
+	char why[120];
+	int err;
 
 	/* RFC 1350: the short block ends the transfer; ACK it so the server ends too. */
 	tftpx_send_ack(t, block);
-	if (n->has_tsize && got != n->tsize) {
-		char msg[120];
-
-		snprintf(msg, sizeof(msg), "size mismatch: server announced tsize %llu, sent %llu bytes",
-			 (unsigned long long)n->tsize, (unsigned long long)got);
-		tftpx_fail(t, -EPROTO, "%s", msg);
+	err = rb_tftp_check_tsize(&t->s.neg, t->f->sink->written, true, why, sizeof(why));
+	if (err) {
+		tftpx_fail(t, err, "%s", why);
 		return;
 	}
 	tftpx_end(t, 0);
@@ -236,6 +233,7 @@ static void advance(struct tftp *t)
 
 static void got_data(struct tftp *t, const struct rb_tftp_pkt *p, uint64_t now)
 {
+	char why[120];
 	int16_t d;
 	int err;
 
@@ -304,9 +302,9 @@ static void got_data(struct tftp *t, const struct rb_tftp_pkt *p, uint64_t now)
 				   strerror(-err));
 		return;
 	}
-	if (t->s.neg.has_tsize && t->f->sink->written > t->s.neg.tsize) {
-		fail_proto(t, RB_TFTP_EUNDEF, -EPROTO, "%s",
-			   "server sent more bytes than the tsize it announced");
+	err = rb_tftp_check_tsize(&t->s.neg, t->f->sink->written, false, why, sizeof(why));
+	if (err) {
+		fail_proto(t, RB_TFTP_EUNDEF, err, "%s", why);
 		return;
 	}
 	t->retries_left = t->retries;

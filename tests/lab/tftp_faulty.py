@@ -19,6 +19,7 @@ Faults (N is a block number, counting from 1):
   error:N         send ERROR 2 instead of block N, and stop
   tsize-lie       announce a tsize 1000 bytes larger than the file
   short-tsize     announce a tsize 1000 bytes smaller than the file
+  tsize-zero      announce a tsize of 0 (and send the file)
   no-final        never send the final (short) block; stay silent
   silent          never answer anything
   grant-unasked   OACK grants an option that was not asked ("windowsize" when
@@ -154,6 +155,8 @@ class Transfer:
                 size += 1000
             if "short-tsize" in self.f:
                 size -= 1000
+            if "tsize-zero" in self.f:
+                size = 0
             reply += [b"tsize", str(size).encode()]
         if "timeout" in o:
             self.timeout = float(o["timeout"])

@@ -3,8 +3,8 @@
  * Selftest: the data path of ringboot.ko against a fault-injecting loopback
  * server (this program plays the server: it sends DATA and reads the ACKs
  * the module sends from softirq). Covers: mmap rules; lock-step and windowed
- * transfers on IPv4 and IPv6 with the rollover of block numbers; gaps and
- * duplicates; hostile packets (wrong TID, zero-length, truncated, oversize,
+ * transfers on IPv4 and IPv6 with the rollover of block numbers; tsize
+ * against the bytes sent; gaps and duplicates; hostile packets (wrong TID, zero-length, truncated, oversize,
  * stale and future blocks); a hostile consumer index; back-pressure with a
  * ring smaller than two windows; a ring that fills between window ends
  * (reader woken at the watermark, ACK held for a kick); a silent server (bounded timeout, "failed"
@@ -220,6 +220,42 @@ static void test_rollover(void)
 	ok = serve_windowed(&x, 64) && xfer_ok(&x);
 out:
 	ktap_test_result(ok, "block_number_rollover_past_65535");
+	xfer_close(&x);
+}
+
+/*
+ * RFC 2349: the file is as long as the tsize announced. Fewer bytes fail at
+ * the final block (which is still ACKed) with -EPROTO, more bytes at once
+ * with -EFBIG, and an announced 0 is a size like any other.
+ */
+static void test_tsize(uint64_t tsize, size_t len, int want, const char *name)
+{
+	struct rb_fp_attach a = { .has_tsize = true, .tsize = tsize };
+	struct xfer x;
+	uint64_t b;
+	int ack = -1;
+	bool ok = false;
+
+	if (xfer_open(&x, AF_INET, len, 512, RING, &a))
+		goto out;
+	for (b = 1; b <= xfer_blocks(&x); b++) {
+		xfer_send(&x, b);
+		ack = fp_recv_ack(&x.server, want == -EFBIG ? 300 : 1000);
+		fp_drain(&x.fp, x.got, x.len);
+		if (ack != (int)b)
+			break;
+	}
+	if (!want)
+		ok = xfer_ok(&x);
+	else
+		ok = (rb_fp_flags(&x.fp) & RINGBOOT_RING_F_ERROR) &&
+		     !(rb_fp_flags(&x.fp) & RINGBOOT_RING_F_EOF) && x.fp.hdr->status == want &&
+		     (want != -EPROTO || ack == (int)xfer_blocks(&x));
+	if (!ok)
+		ktap_print_msg("flags 0x%x status %d last ack %d", rb_fp_flags(&x.fp),
+			       x.fp.hdr->status, ack);
+out:
+	ktap_test_result(ok, "%s", name);
 	xfer_close(&x);
 }
 
@@ -568,7 +604,7 @@ int main(void)
 		ktap_exit_skip("no-module: ringboot.ko is not loaded");
 	if (fp_private_netns())
 		ktap_exit_skip("no-netns: cannot create a network namespace");
-	ktap_print_header(26);
+	ktap_print_header(31);
 	test_mmap();
 	test_lockstep(AF_INET, 0, "lockstep_v4_0_bytes");
 	test_lockstep(AF_INET, 1, "lockstep_v4_1_byte");
@@ -579,6 +615,11 @@ int main(void)
 	test_windowed_gap(AF_INET);
 	test_windowed_gap(AF_INET6);
 	test_rollover();
+	test_tsize(10 * 512 + 7, 10 * 512 + 7, 0, "tsize_matching_accepted");
+	test_tsize(10 * 512 + 7, 10 * 512 + 6, -EPROTO, "tsize_larger_than_file_refused_at_final_block");
+	test_tsize(10 * 512 + 7, 12 * 512, -EFBIG, "tsize_smaller_than_file_refused");
+	test_tsize(0, 3 * 512 + 1, -EFBIG, "tsize_0_announced_and_a_file_sent_refused");
+	test_tsize(0, 0, 0, "tsize_0_announced_and_empty_file_accepted");
 	test_hostile_packets();
 	test_hostile_cons();
 	test_backpressure();

@@ -157,6 +157,25 @@ static void test_oack_malformed(void **state)
 	assert_int_equal(neg.blksize, 512);
 }
 
+/* RFC 2349: more than announced is refused at once, any other size at the end. */
+static void test_check_tsize(void **state)
+{
+	struct rb_tftp_neg none = { .has_tsize = false }, zero = { .has_tsize = true },
+			   ten = { .has_tsize = true, .tsize = 10 };
+	char why[120] = "";
+
+	assert_int_equal(rb_tftp_check_tsize(&none, 1000, true, why, sizeof(why)), 0);
+	assert_int_equal(rb_tftp_check_tsize(&ten, 9, false, why, sizeof(why)), 0);
+	assert_int_equal(rb_tftp_check_tsize(&ten, 10, true, why, sizeof(why)), 0);
+	assert_int_equal(rb_tftp_check_tsize(&zero, 0, true, why, sizeof(why)), 0);
+	assert_int_equal(rb_tftp_check_tsize(&ten, 11, false, why, sizeof(why)), -EPROTO);
+	assert_string_equal(why, "server sent more bytes than the tsize it announced");
+	/* An announced 0 is a size like any other. */
+	assert_int_equal(rb_tftp_check_tsize(&zero, 1, false, why, sizeof(why)), -EPROTO);
+	assert_int_equal(rb_tftp_check_tsize(&ten, 9, true, why, sizeof(why)), -EPROTO);
+	assert_string_equal(why, "size mismatch: server announced tsize 10, sent 9 bytes");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -168,6 +187,7 @@ int main(void)
 		cmocka_unit_test(test_oack_ok),
 		cmocka_unit_test(test_oack_refused),
 		cmocka_unit_test(test_oack_malformed),
+		cmocka_unit_test(test_check_tsize),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

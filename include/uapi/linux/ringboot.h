@@ -114,7 +114,7 @@ enum ringboot_attr {
 	RINGBOOT_A_PEER_PORT,		/* u16, host order: the server's TID; 0 = latch from DATA 1 */
 	RINGBOOT_A_BLKSIZE,		/* u16: 8..65464 (RFC 2348); default 512 */
 	RINGBOOT_A_WINDOWSIZE,		/* u16: 1..65535 (RFC 7440); default 1 */
-	RINGBOOT_A_TSIZE,		/* u64: announced size (RFC 2349) */
+	RINGBOOT_A_TSIZE,		/* u64: announced size (RFC 2349); present = announced, 0 too */
 	RINGBOOT_A_TIMEOUT_MS,		/* u32: ACK retransmission timeout; default 1000 */
 	RINGBOOT_A_RETRIES,		/* u32: re-ACKs on silence before failing; default 5 */
 	RINGBOOT_A_WATERMARK,		/* u32: wake the reader at this many unread bytes */

@@ -109,6 +109,7 @@ expect_fail error:3 "server error 2: Access violation" "ERROR mid-transfer is re
 expect_fail oversize:3 "larger than" "an oversize DATA aborts the transfer"
 expect_fail tsize-lie "size mismatch" "fewer bytes than tsize announced"
 expect_fail short-tsize "more bytes than the tsize" "more bytes than tsize announced"
+expect_fail tsize-zero "more bytes than the tsize" "a tsize of 0 announced is a size like any other"
 expect_fail no-final "went silent" "a missing final block fails after the retries" --retries 2
 expect_fail silent "no answer" "a silent server fails after the retries" --retries 2
 expect_fail grant-unasked "not asked" "an OACK granting an option not asked is refused"

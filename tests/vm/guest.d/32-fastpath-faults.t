@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# The kernel fast path against tests/lab/tftp_faulty.py, inside the VM, for
+# what the Debian servers do not do by default:
+#
+#  - a tsize that is not the size of the file sent (fewer bytes, more bytes,
+#    an announced 0). Both paths must refuse it the same way: same exit
+#    status, same one-line message, the destination untouched.
+: "${RINGBOOT_TOP:=$(cd "$(dirname "$0")/../../.." && pwd)}"
+export RINGBOOT_TOP
+. "$RINGBOOT_TOP/tests/lib/tap.sh"
+. "$RINGBOOT_TOP/tests/lab/lib.sh"
+
+RB=${RINGBOOT_BIN:-$RINGBOOT_TOP/build/ringboot}
+[ -c /dev/ringboot ] || bail "ringboot.ko is not loaded"
+
+lab_setup || bail "lab_setup failed"
+port=1169
+out=$LAB_DIR/out
+mkdir -p "$out"
+srv_pid=
+
+start_server() { # FAULTS
+	[ -n "$srv_pid" ] && { kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null; }
+	rm -f "$LAB_DIR/ready"
+	lab_srv python3 "$RINGBOOT_TOP/tests/lab/tftp_faulty.py" --addr "$LAB_SRV_IP4" \
+		--port $port --root "$LAB_WWW" --fault "$1" --ready "$LAB_DIR/ready" \
+		2> "$LAB_DIR/server.log" &
+	srv_pid=$!
+	lab_on_cleanup "kill $srv_pid"
+	for _ in $(seq 100); do [ -e "$LAB_DIR/ready" ] && return 0; sleep 0.1; done
+	return 1
+}
+
+jget() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))[0]; print(eval("r"+sys.argv[2]))' "$out/json" "$1" 2>/dev/null; }
+
+# fetch PATH BOUND FAULT ARGS...: one download with --fastpath PATH into
+# $out/dst (which holds "keep" beforehand); sets rc, stderr in $out/err.$PATH.
+fetch() {
+	local path=$1 bound=$2 fault=$3
+	shift 3
+	start_server "$fault" || bail "faulty server did not start"
+	echo keep > "$out/dst"
+	timeout "$bound" ip netns exec "$LAB_PHONE_NS" "$RB" --json fetch --fastpath "$path" \
+		--timeout 1 "$@" "tftp://$LAB_SRV_IP4:$port/data.bin" -o "$out/dst" \
+		> "$out/json" 2> "$out/err.$path"
+	rc=$?
+}
+
+# same_refusal FAULT DESC ARGS...: the user-space path refuses with exit 1 and
+# one line; the kernel path (it did carry the transfer) says exactly the same.
+same_refusal() {
+	local fault=$1 desc=$2 urc kpath
+	shift 2
+	fetch off 60 "$fault" "$@"
+	urc=$rc
+	fetch on 60 "$fault" "$@"
+	kpath=$(jget '["path"]')
+	if [ "$urc" -eq 1 ] && [ "$rc" -eq 1 ] && [ "$kpath" = kernel ] &&
+		[ "$(wc -l < "$out/err.off")" -eq 1 ] && cmp -s "$out/err.off" "$out/err.on" &&
+		[ "$(cat "$out/dst")" = keep ] && ! ls "$out"/dst.tmp.* > /dev/null 2>&1; then
+		pass "$fault: $desc: kernel path refuses as user space does ($(cat "$out/err.on"))"
+	else
+		fail "$fault: $desc: kernel path refuses as user space does"
+		diag "user: exit $urc: $(cat "$out/err.off")" \
+			"kernel (path ${kpath:-?}): exit $rc: $(cat "$out/err.on")" \
+			"dst: $(head -c 20 "$out/dst")"
+	fi
+}
+
+# RFC 2349: the file must have the size the server announced.
+sum=$(lab_file data.bin $((1468 * 40 + 321)))
+same_refusal tsize-lie "fewer bytes than the tsize announced" --windowsize 8
+same_refusal tsize-lie "fewer bytes than the tsize announced, lock-step" --windowsize 1
+same_refusal short-tsize "more bytes than the tsize announced" --windowsize 8
+same_refusal tsize-zero "a tsize of 0 announced and a file sent" --windowsize 8
+
+done_testing
