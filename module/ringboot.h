@@ -75,6 +75,8 @@ struct ringboot_session {
 	u64 tsize;
 	u64 next_blk;			/* next block expected in order */
 	u64 acked_blk;			/* last block ACKed */
+	int rollover_to;		/* after wire block 65535: 0, 1, or -1 (not seen yet) */
+	bool rollover_probe;		/* a 1 came where 0 was due: gap-ACKed once */
 	bool held;			/* window ACK held for ring space */
 	bool timer_armed;
 	unsigned long rto;		/* jiffies, adaptive (RFC 6298) */

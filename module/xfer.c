@@ -33,12 +33,65 @@ void ringboot_xfer_init(struct ringboot_session *s)
 	s->blksize = RINGBOOT_BLKSIZE_DEFAULT;
 	s->windowsize = RINGBOOT_WINDOWSIZE_DEFAULT;
 	s->next_blk = 1;
+	s->rollover_to = -1;
 	s->rto = msecs_to_jiffies(RINGBOOT_TIMEOUT_MS_DEFAULT);
 	s->rto_max = s->rto;
 	s->retries_max = RINGBOOT_RETRIES_DEFAULT;
 	s->stats.ta_min_ns = U64_MAX;
 	timer_setup(&s->timer, ringboot_xfer_timer, 0);
 	INIT_WORK(&s->event_work, ringboot_xfer_event_work);
+}
+
+/*
+ * Block @blk's number on the wire (RFC 1350: 16 bits). Past 65535 servers go
+ * on with 0 (tftpd-hpa, atftpd) or with 1; ringboot_xfer_rollover() learns
+ * which at the first rollover.
+ */
+static u16 ringboot_xfer_wire(const struct ringboot_session *s, u64 blk)
+{
+	u32 rem;
+
+	if (s->rollover_to != 1 || !blk)
+		return (u16)blk;
+	div_u64_rem(blk - 1, 65535, &rem);
+	return rem + 1;
+}
+
+/*
+ * How far wire block @block is from the next block expected: 0 for that one,
+ * negative behind it (a duplicate), positive ahead (a gap), within half the
+ * cycle of numbers (65536, or 65535 for 1..65535 after a rollover to 1).
+ */
+static int ringboot_xfer_dist(const struct ringboot_session *s, u16 block)
+{
+	int d = (int)block - ringboot_xfer_wire(s, s->next_blk);
+
+	if (s->rollover_to != 1)
+		return (s16)d;
+	if (d > 32767)
+		d -= 65535;
+	else if (d < -32767)
+		d += 65535;
+	return d;
+}
+
+/*
+ * Under rx_lock: at the first rollover, learn where this server goes after
+ * 65535, as the user-space client does (userspace/tftp_rx.c). A 0 taken in
+ * order settles it (ringboot_xfer_accept()). A 1 where 0 is due is a
+ * rollover to 1 in lock-step, where nothing else can follow our ACK of
+ * 65535; in a window it may also be the block after a lost 0, so it is
+ * answered as a gap (ACK 65535), and a 1 that comes again, the server's
+ * answer to that ACK starting with it, settles it.
+ */
+static void ringboot_xfer_rollover(struct ringboot_session *s, u16 block)
+{
+	if (s->rollover_to >= 0 || (u16)s->next_blk || block != 1)
+		return;
+	if (s->windowsize == 1 || s->rollover_probe)
+		s->rollover_to = 1;
+	else
+		s->rollover_probe = true;
 }
 
 static u64 ringboot_xfer_window_bytes(const struct ringboot_session *s)
@@ -86,7 +139,7 @@ static void ringboot_xfer_ack(struct ringboot_session *s,
 	s->last_ack_at = jiffies;
 	s->heard = false;
 	out->ack = true;
-	out->block = (u16)s->acked_blk;	/* RFC 1350 block numbers wrap at 16 bits */
+	out->block = ringboot_xfer_wire(s, s->acked_blk);
 	s->stats.acks++;
 	if (again)
 		s->stats.reacks++;
@@ -205,6 +258,8 @@ static void ringboot_xfer_accept(struct ringboot_session *s,
 	ringboot_ring_put_skb(s, skb, sizeof(struct udphdr) +
 			      sizeof(struct ringboot_tftp_hdr), len);
 	used += len;
+	if (s->rollover_to < 0 && !(u16)s->next_blk)
+		s->rollover_to = 0;	/* settled: this server rolls over to 0 */
 	s->next_blk++;
 	s->retries = 0;
 	s->last_progress = jiffies;
@@ -262,24 +317,26 @@ static bool ringboot_xfer_acked_lately(const struct ringboot_session *s, u64 blk
 }
 
 /*
- * Under rx_lock: a block we already have. A server that missed our ACK
- * resends its window from the block after the last ACK it saw (RFC 7440
- * section 4): if block - 1 is one we ACKed, its window starts at block, so
- * count ours from there. Re-ACK only once that window is complete here (our
- * window ACK was lost), at most once per interval. Any other duplicate (a
- * copy made by the network) is only counted: answering copies would make
- * the server send more copies (the Sorcerer's Apprentice).
+ * Under rx_lock: a block we already have, -@dist blocks behind the next one.
+ * A server that missed our ACK resends its window from the block after the
+ * last ACK it saw (RFC 7440 section 4): if block - 1 is one we ACKed, its
+ * window starts at block, so count ours from there. Re-ACK only once that
+ * window is complete here (our window ACK was lost), at most once per
+ * interval. Any other duplicate (a copy made by the network) is only
+ * counted: answering copies would make the server send more copies (the
+ * Sorcerer's Apprentice).
  */
-static void ringboot_xfer_dup(struct ringboot_session *s, u16 block,
+static void ringboot_xfer_dup(struct ringboot_session *s, int dist,
 			      struct ringboot_xfer_out *out)
 {
-	u64 back = (u16)((u16)(s->next_blk - 1) - block);
-	u64 d = s->next_blk - 1 - back;
 	unsigned long gap = max_t(unsigned long, s->rto / 4, 1);
+	u64 d;
 
 	s->stats.duplicates++;
-	if (s->held || s->state == RINGBOOT_STATE_FAILED || back >= s->next_blk - 1)
+	/* Behind block 1: nothing a server could resend. */
+	if (s->held || s->state == RINGBOOT_STATE_FAILED || -dist >= s->next_blk)
 		return;
+	d = s->next_blk + dist;	/* the block it repeats */
 	if (d - 1 < s->acked_blk && ringboot_xfer_acked_lately(s, d - 1))
 		s->acked_blk = d - 1;
 	if (s->state != RINGBOOT_STATE_DONE &&
@@ -300,7 +357,7 @@ static void ringboot_xfer_dup(struct ringboot_session *s, u16 block,
  * pulls back a server that ran ahead (a stale ACK misread across the 16-bit
  * rollover); a hostile sender gets no more than one ACK per interval.
  */
-static void ringboot_xfer_gap(struct ringboot_session *s, u16 block,
+static void ringboot_xfer_gap(struct ringboot_session *s,
 			      struct ringboot_xfer_out *out)
 {
 	unsigned long gap = max_t(unsigned long, s->rto / 4, 1);
@@ -327,10 +384,12 @@ static int ringboot_xfer_data(struct ringboot_session *s,
 			      struct ringboot_xfer_out *out)
 {
 	u16 block = ntohs(th->block);
+	int dist;
 
 	if (!s->peer_port) {
 		/* RFC 1350 section 4: DATA 1 from the server picks its TID. */
-		if (block != (u16)s->next_blk || s->state != RINGBOOT_STATE_ATTACHED ||
+		if (block != ringboot_xfer_wire(s, s->next_blk) ||
+		    s->state != RINGBOOT_STATE_ATTACHED ||
 		    len > s->blksize)
 			return 1;
 		s->peer_port = sport;
@@ -346,17 +405,19 @@ static int ringboot_xfer_data(struct ringboot_session *s,
 	if (s->family == AF_INET ? !s->local.v4 : ipv6_addr_any(&s->local.v6))
 		ringboot_xfer_latch_local(s, skb);
 
-	if (block == (u16)s->next_blk && !s->held &&
+	ringboot_xfer_rollover(s, block);
+	dist = ringboot_xfer_dist(s, block);
+	if (!dist && !s->held &&
 	    (s->state == RINGBOOT_STATE_ATTACHED || s->state == RINGBOOT_STATE_DATA)) {
 		ringboot_xfer_accept(s, skb, len, out);
 		if (out->ack)
 			out->rx_ns = ktime_get_ns();
 		return 0;
 	}
-	if ((s16)(block - (u16)s->next_blk) < 0)
-		ringboot_xfer_dup(s, block, out);
+	if (dist < 0)
+		ringboot_xfer_dup(s, dist, out);
 	else
-		ringboot_xfer_gap(s, block, out);
+		ringboot_xfer_gap(s, out);
 	return 0;
 }
 

@@ -3,8 +3,9 @@
  * Selftest: the data path of ringboot.ko against a fault-injecting loopback
  * server (this program plays the server: it sends DATA and reads the ACKs
  * the module sends from softirq). Covers: mmap rules; lock-step and windowed
- * transfers on IPv4 and IPv6 with the rollover of block numbers; tsize
- * against the bytes sent; gaps and duplicates; hostile packets (wrong TID, zero-length, truncated, oversize,
+ * transfers on IPv4 and IPv6 with the rollover of block numbers (to 0 and to
+ * 1, the first block after 65535 lost); tsize against the bytes sent; gaps
+ * and duplicates; hostile packets (wrong TID, zero-length, truncated, oversize,
  * stale and future blocks); a hostile consumer index; back-pressure with a
  * ring smaller than two windows; a ring that fills between window ends
  * (reader woken at the watermark, ACK held for a kick); a silent server (bounded timeout, "failed"
@@ -25,6 +26,8 @@ struct xfer {
 	uint8_t *file, *got;
 	size_t len;
 	unsigned int blksize;
+	bool rollover1;		/* the server goes on with 1 after 65535, not 0 */
+	uint64_t first;		/* the first block the module takes (ATTACH first-block) */
 };
 
 static int xfer_open(struct xfer *x, int family, size_t len, unsigned int blksize,
@@ -37,6 +40,7 @@ static int xfer_open(struct xfer *x, int family, size_t len, unsigned int blksiz
 	x->blksize = blksize;
 	x->file = malloc(len + 1);
 	x->got = calloc(1, len + 1);
+	x->first = extra && extra->first_block ? extra->first_block : 1;
 	fp_pattern(x->file, len, (unsigned int)len);
 	err = rb_fp_open(&x->fp, ring);
 	if (!err)
@@ -59,6 +63,14 @@ static void xfer_close(struct xfer *x)
 	free(x->got);
 }
 
+/* Block b's number on the wire: past 65535 it goes on with 0, or with 1. */
+static uint16_t xfer_wire(const struct xfer *x, uint64_t b)
+{
+	if (x->rollover1 && b)
+		return (uint16_t)((b - 1) % 65535 + 1);
+	return (uint16_t)b;
+}
+
 /* Send block b (absolute, 1-based) of the file. */
 static int xfer_send(struct xfer *x, uint64_t b)
 {
@@ -67,7 +79,7 @@ static int xfer_send(struct xfer *x, uint64_t b)
 
 	if (n > x->blksize)
 		n = x->blksize;
-	return fp_send_data(&x->server, &x->client, (uint16_t)b, x->file + off, n);
+	return fp_send_data(&x->server, &x->client, xfer_wire(x, b), x->file + off, n);
 }
 
 static uint64_t xfer_blocks(const struct xfer *x)
@@ -75,12 +87,15 @@ static uint64_t xfer_blocks(const struct xfer *x)
 	return x->len / x->blksize + 1;	/* a final short (maybe empty) block */
 }
 
+/* EOF, and the file from the first block the module took on is intact. */
 static bool xfer_ok(struct xfer *x)
 {
 	uint64_t n = fp_drain(&x->fp, x->got, x->len);
 	uint32_t fl = rb_fp_flags(&x->fp);
+	size_t from = (x->first - 1) * x->blksize;
 
-	if (!(fl & RINGBOOT_RING_F_EOF) || n != x->len || memcmp(x->got, x->file, x->len)) {
+	if (!(fl & RINGBOOT_RING_F_EOF) || n != x->len ||
+	    memcmp(x->got + from, x->file + from, x->len - from)) {
 		ktap_print_msg("flags 0x%x, %llu of %zu bytes, %s", fl, (unsigned long long)n,
 			       x->len, n == x->len ? "content differs" : "short");
 		return false;
@@ -88,20 +103,29 @@ static bool xfer_ok(struct xfer *x)
 	return true;
 }
 
-/* A windowed server: send each window, wait for its ACK, go on from it. */
-static bool serve_windowed(struct xfer *x, unsigned int window)
+/*
+ * A windowed server (RFC 7440): send each window from x->first on, wait for
+ * its ACK, go on after the block it names. Block drop (0: none) is lost the
+ * first time it is sent.
+ */
+static bool serve_windowed(struct xfer *x, unsigned int window, uint64_t drop)
 {
-	uint64_t total = xfer_blocks(x), next = 1;
+	uint64_t total = xfer_blocks(x), next = x->first;
 	int rounds = 0;
 
 	while (next <= total && rounds++ < 1000000) {
-		uint64_t end = next + window - 1, b;
+		uint64_t end = next + window - 1, b, k;
 		int ack;
 
 		if (end > total)
 			end = total;
-		for (b = next; b <= end; b++)
+		for (b = next; b <= end; b++) {
+			if (b == drop) {
+				drop = 0;
+				continue;
+			}
 			xfer_send(x, b);
+		}
 		ack = fp_recv_ack(&x->server, 2000);
 		if (ack < 0) {
 			ktap_print_msg("no ACK for window %llu..%llu", (unsigned long long)next,
@@ -109,8 +133,15 @@ static bool serve_windowed(struct xfer *x, unsigned int window)
 			return false;
 		}
 		fp_drain(&x->fp, x->got, x->len);
-		/* The ACK names a 16-bit block; map it back near end. */
-		next = end - (uint16_t)((uint16_t)end - (uint16_t)ack) + 1;
+		/* The ACK names a 16-bit block of this window (or the one before). */
+		for (k = end; k + 1 >= next && xfer_wire(x, k) != ack; k--)
+			;
+		if (k + 1 < next) {
+			ktap_print_msg("ACK %d is not in window %llu..%llu", ack,
+				       (unsigned long long)next, (unsigned long long)end);
+			return false;
+		}
+		next = k + 1;
 	}
 	return next > total;
 }
@@ -217,9 +248,39 @@ static void test_rollover(void)
 
 	if (xfer_open(&x, AF_INET, (65536 + 100) * 8 + 3, 8, RING, &a))
 		goto out;
-	ok = serve_windowed(&x, 64) && xfer_ok(&x);
+	ok = serve_windowed(&x, 64, 0) && xfer_ok(&x);
 out:
 	ktap_test_result(ok, "block_number_rollover_past_65535");
+	xfer_close(&x);
+}
+
+/*
+ * Past 65535 some servers go on with 1 (tftpd-hpa when asked its "rollover"
+ * option), the others with 0; either may lose the first block after 65535
+ * mid-window, when the 1 after a lost 0 must not be taken for block 65536.
+ * The transfer starts at block 65500 (ATTACH first-block and offset, as after
+ * a hand-over) so that the rollover comes at once.
+ */
+static void test_rollover_kind(bool to1, unsigned int window, bool lose_first, const char *name)
+{
+	const uint64_t first = 65500;
+	struct rb_fp_attach a = { .blksize = 8, .windowsize = window, .first_block = first,
+				  .offset = (first - 1) * 8 };
+	struct rb_fp_stats st = { 0 };
+	struct xfer x;
+	bool ok = false;
+
+	if (xfer_open(&x, AF_INET, (65536 + 200) * 8 + 3, 8, RING, &a))
+		goto out;
+	x.rollover1 = to1;
+	ok = serve_windowed(&x, window, lose_first ? 65536 : 0) && xfer_ok(&x) &&
+	     !rb_fp_get(&x.fp, &st) && st.blocks == xfer_blocks(&x) - first + 1;
+	if (!ok)
+		ktap_print_msg("blocks %llu timeouts %llu out_of_order %llu",
+			       (unsigned long long)st.blocks, (unsigned long long)st.timeouts,
+			       (unsigned long long)st.out_of_order);
+out:
+	ktap_test_result(ok, "%s", name);
 	xfer_close(&x);
 }
 
@@ -604,7 +665,7 @@ int main(void)
 		ktap_exit_skip("no-module: ringboot.ko is not loaded");
 	if (fp_private_netns())
 		ktap_exit_skip("no-netns: cannot create a network namespace");
-	ktap_print_header(31);
+	ktap_print_header(35);
 	test_mmap();
 	test_lockstep(AF_INET, 0, "lockstep_v4_0_bytes");
 	test_lockstep(AF_INET, 1, "lockstep_v4_1_byte");
@@ -615,6 +676,11 @@ int main(void)
 	test_windowed_gap(AF_INET);
 	test_windowed_gap(AF_INET6);
 	test_rollover();
+	test_rollover_kind(false, 16, true,
+			   "rollover_to_0_block_0_lost_mid_window_1_not_taken_for_it");
+	test_rollover_kind(true, 16, false, "rollover_to_1_windowed");
+	test_rollover_kind(true, 1, false, "rollover_to_1_lockstep");
+	test_rollover_kind(true, 16, true, "rollover_to_1_first_block_lost_mid_window");
 	test_tsize(10 * 512 + 7, 10 * 512 + 7, 0, "tsize_matching_accepted");
 	test_tsize(10 * 512 + 7, 10 * 512 + 6, -EPROTO, "tsize_larger_than_file_refused_at_final_block");
 	test_tsize(10 * 512 + 7, 12 * 512, -EFBIG, "tsize_smaller_than_file_refused");

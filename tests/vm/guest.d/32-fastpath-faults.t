@@ -6,6 +6,11 @@
 #  - a tsize that is not the size of the file sent (fewer bytes, more bytes,
 #    an announced 0). Both paths must refuse it the same way: same exit
 #    status, same one-line message, the destination untouched.
+#  - block numbers that roll over past 65535 to 1 instead of 0. tftpd-hpa
+#    does that only when the client asks its nonstandard "rollover" option,
+#    which ringboot never sends; atftpd and tftpd-hpa roll over to 0
+#    (30-fastpath.t). Both rollovers, lock-step and windowed, with the first
+#    block after 65535 lost mid-window, end with the exact bytes.
 : "${RINGBOOT_TOP:=$(cd "$(dirname "$0")/../../.." && pwd)}"
 export RINGBOOT_TOP
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
@@ -68,11 +73,36 @@ same_refusal() {
 	fi
 }
 
+# kernel_ok FAULT BOUND DESC ARGS...: the kernel path delivers the exact bytes.
+kernel_ok() {
+	local fault=$1 bound=$2 desc=$3
+	shift 3
+	fetch on "$bound" "$fault" "$@"
+	if [ $rc -eq 0 ] && [ "$(jget '["path"]')" = kernel ] &&
+		[ "$(sha256sum < "$out/dst" | cut -d' ' -f1)" = "$sum" ]; then
+		pass "$fault: $desc ($(jget '["timeouts"]') timeouts)"
+	else
+		fail "$fault: $desc"
+		diag "exit $rc, path $(jget '["path"]'): $(cat "$out/err.on")" \
+			"$(tail -3 "$LAB_DIR/server.log")"
+	fi
+}
+
 # RFC 2349: the file must have the size the server announced.
 sum=$(lab_file data.bin $((1468 * 40 + 321)))
 same_refusal tsize-lie "fewer bytes than the tsize announced" --windowsize 8
 same_refusal tsize-lie "fewer bytes than the tsize announced, lock-step" --windowsize 1
 same_refusal short-tsize "more bytes than the tsize announced" --windowsize 8
 same_refusal tsize-zero "a tsize of 0 announced and a file sent" --windowsize 8
+
+# Block numbers past 65535 (blksize 8 keeps the file small): to 0 and to 1.
+sum=$(lab_file data.bin $((65536 * 8 + 3 * 8 + 5)))
+kernel_ok none 400 "rollover to block 0 after 65535" --blksize 8 --windowsize 16
+kernel_ok rollover1 400 "rollover to block 1 after 65535" --blksize 8 --windowsize 16
+kernel_ok rollover1 600 "rollover to block 1 after 65535, lock-step" --blksize 8 --windowsize 1
+kernel_ok drop:65536 400 "block 0 lost mid-window at the rollover: the 1 after it is not taken for it" \
+	--blksize 8 --windowsize 10
+kernel_ok rollover1,drop:65536 400 "the first block after 65535 lost mid-window (rollover to 1)" \
+	--blksize 8 --windowsize 10
 
 done_testing
