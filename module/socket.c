@@ -19,7 +19,12 @@
 
 #include "ringboot.h"
 
-/* Runs in softirq under rcu_read_lock(), possibly on several CPUs at once. */
+/*
+ * Runs in softirq, possibly on several CPUs at once, inside the
+ * rcu_read_lock() the IP receive path holds around the protocol handlers
+ * (6.1: ip_local_deliver_finish(), ip6_input_finish()): the RCU read side is
+ * the caller's, as in l2tp_udp_encap_recv().
+ */
 static int ringboot_socket_encap_rcv(struct sock *sk, struct sk_buff *skb)
 {
 	struct ringboot_session *s = rcu_dereference_sk_user_data(sk);
@@ -76,8 +81,12 @@ int ringboot_socket_attach(struct ringboot_session *s, struct socket *sock,
 
 	lock_sock(sk);
 	write_lock_bh(&sk->sk_callback_lock);
-	/* l2tp, gtp, sockmap or another session may own it already. */
-	if (rcu_dereference_sk_user_data(sk) || udp_sk(sk)->encap_type) {
+	/*
+	 * l2tp, gtp, sockmap or another session may own it already. Writers
+	 * of sk_user_data hold sk_callback_lock, as we do here: the protected
+	 * read, not rcu_dereference(), which is for RCU readers only.
+	 */
+	if (__locked_read_sk_user_data_with_flags(sk, 0) || udp_sk(sk)->encap_type) {
 		write_unlock_bh(&sk->sk_callback_lock);
 		release_sock(sk);
 		dst_cache_destroy(&s->dst_cache);
