@@ -3,6 +3,7 @@
 #ifndef RINGBOOT_MESSAGES_H
 #define RINGBOOT_MESSAGES_H
 
+#include <linux/fs.h>
 #include <linux/types.h>
 
 /* RFC 1350 section 5: opcodes. */
@@ -36,5 +37,11 @@ enum ringboot_limits {
 	RINGBOOT_RETRIES_MAX = 255,
 	RINGBOOT_WATERMARK_DEFAULT = 64 << 10,
 };
+
+/*
+ * The ring's indices are file offsets: no file reaches past this, and
+ * keeping prod at or below it means the 64-bit producer never wraps.
+ */
+#define RINGBOOT_OFFSET_MAX	((u64)MAX_LFS_FILESIZE)
 
 #endif

@@ -51,6 +51,12 @@ static struct netlink_range_validation ringboot_first_block_range = {
 	.max = 65535,
 };
 
+/* A file offset: the producer starts there and must not wrap. */
+static struct netlink_range_validation ringboot_offset_range = {
+	.min = 0,
+	.max = RINGBOOT_OFFSET_MAX,
+};
+
 static struct netlink_range_validation ringboot_watermark_range = {
 	.min = 1,
 	.max = RINGBOOT_RING_MAX_DATA,
@@ -72,7 +78,7 @@ static const struct nla_policy ringboot_attach_policy[RINGBOOT_A_MAX + 1] = {
 	[RINGBOOT_A_RETRIES] = NLA_POLICY_FULL_RANGE(NLA_U32, &ringboot_retries_range),
 	[RINGBOOT_A_WATERMARK] = NLA_POLICY_FULL_RANGE(NLA_U32, &ringboot_watermark_range),
 	[RINGBOOT_A_FIRST_BLOCK] = NLA_POLICY_FULL_RANGE(NLA_U32, &ringboot_first_block_range),
-	[RINGBOOT_A_OFFSET] = { .type = NLA_U64 },
+	[RINGBOOT_A_OFFSET] = NLA_POLICY_FULL_RANGE(NLA_U64, &ringboot_offset_range),
 };
 
 static const struct nla_policy ringboot_set_policy[RINGBOOT_A_MAX + 1] = {

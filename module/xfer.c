@@ -251,6 +251,11 @@ static void ringboot_xfer_accept(struct ringboot_session *s,
 		ringboot_xfer_hold(s, out);
 		return;
 	}
+	if (len > RINGBOOT_OFFSET_MAX - s->prod) {
+		/* Past the largest file offset: prod would wrap next. */
+		ringboot_xfer_finish(s, -EFBIG, out);
+		return;
+	}
 	if (s->rtt_probe_blk == s->next_blk) {
 		ringboot_xfer_rtt(s, ktime_get_ns() - s->rtt_probe_ns);
 		s->rtt_probe_blk = 0;

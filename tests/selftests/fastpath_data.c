@@ -4,8 +4,8 @@
  * server (this program plays the server: it sends DATA and reads the ACKs
  * the module sends from softirq). Covers: mmap rules; lock-step and windowed
  * transfers on IPv4 and IPv6 with the rollover of block numbers (to 0 and to
- * 1, the first block after 65535 lost); tsize against the bytes sent; gaps
- * and duplicates; hostile packets (wrong TID, zero-length, truncated, oversize,
+ * 1, the first block after 65535 lost); tsize against the bytes sent; the
+ * bound of the ring's offsets; gaps and duplicates; hostile packets (wrong TID, zero-length, truncated, oversize,
  * stale and future blocks); a hostile consumer index; back-pressure with a
  * ring smaller than two windows; a ring that fills between window ends
  * (reader woken at the watermark, ACK held for a kick); a silent server (bounded timeout, "failed"
@@ -317,6 +317,45 @@ static void test_tsize(uint64_t tsize, size_t len, int want, const char *name)
 			       x.fp.hdr->status, ack);
 out:
 	ktap_test_result(ok, "%s", name);
+	xfer_close(&x);
+}
+
+/*
+ * The producer is a file offset and never wraps: ATTACH refuses an offset
+ * past the largest file offset (2^63 - 1), and a transfer that would pass it
+ * fails with -EFBIG instead of wrapping.
+ */
+static void test_offset_bound(void)
+{
+	const uint64_t max = INT64_MAX;
+	struct rb_fp_attach a = { .offset = max + 1 };
+	struct fp_peer client = { .fd = -1 }, server = { .fd = -1 };
+	struct rb_fp fp = { .dev_fd = -1 };
+	struct xfer x;
+	bool ok = false;
+	int err = -1;
+
+	if (!rb_fp_open(&fp, RING) && !fp_peer_open(&client, AF_INET) &&
+	    !fp_peer_open(&server, AF_INET))
+		err = fp_attach(&fp, &client, &server, &a);
+	ktap_print_msg("offset 2^63: %s ('%s')", strerror(-err), fp.err);
+	ktap_test_result(err == -ERANGE && fp.err[0], "attach_offset_past_largest_file_offset_refused");
+	rb_fp_close(&fp);
+	fp_peer_close(&client);
+	fp_peer_close(&server);
+
+	a.offset = max - 100;
+	if (xfer_open(&x, AF_INET, 4 * 512, 512, RING, &a))
+		goto out;
+	xfer_send(&x, 1);
+	fp_recv_ack(&x.server, 300);
+	ok = (rb_fp_flags(&x.fp) & RINGBOOT_RING_F_ERROR) && x.fp.hdr->status == -EFBIG &&
+	     rb_fp_prod(&x.fp) == max - 100;
+	if (!ok)
+		ktap_print_msg("flags 0x%x status %d prod %llu", rb_fp_flags(&x.fp),
+			       x.fp.hdr->status, (unsigned long long)rb_fp_prod(&x.fp));
+out:
+	ktap_test_result(ok, "producer_stops_at_largest_file_offset_no_wrap");
 	xfer_close(&x);
 }
 
@@ -665,7 +704,7 @@ int main(void)
 		ktap_exit_skip("no-module: ringboot.ko is not loaded");
 	if (fp_private_netns())
 		ktap_exit_skip("no-netns: cannot create a network namespace");
-	ktap_print_header(35);
+	ktap_print_header(37);
 	test_mmap();
 	test_lockstep(AF_INET, 0, "lockstep_v4_0_bytes");
 	test_lockstep(AF_INET, 1, "lockstep_v4_1_byte");
@@ -686,6 +725,7 @@ int main(void)
 	test_tsize(10 * 512 + 7, 12 * 512, -EFBIG, "tsize_smaller_than_file_refused");
 	test_tsize(0, 3 * 512 + 1, -EFBIG, "tsize_0_announced_and_a_file_sent_refused");
 	test_tsize(0, 0, 0, "tsize_0_announced_and_empty_file_accepted");
+	test_offset_bound();
 	test_hostile_packets();
 	test_hostile_cons();
 	test_backpressure();

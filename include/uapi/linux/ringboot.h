@@ -138,7 +138,7 @@ enum ringboot_attr {
 	RINGBOOT_A_TURNAROUND_SUM_NS,	/* u64 */
 	RINGBOOT_A_TURNAROUND_COUNT,	/* u64 */
 	RINGBOOT_A_FIRST_BLOCK,		/* u32: 1..65535, block expected first; default 1 */
-	RINGBOOT_A_OFFSET,		/* u64: file offset of that block's first byte */
+	RINGBOOT_A_OFFSET,		/* u64: file offset of that block's first byte, <= 2^63 - 1 */
 
 	__RINGBOOT_A_MAX,
 };
