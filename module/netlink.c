@@ -120,60 +120,55 @@ nospace:
 	return -EMSGSIZE;
 }
 
-/* Options of ATTACH, before the socket is hooked (s->lock held). */
+/*
+ * The options of ATTACH, checked whole (s->lock held). Nothing is applied
+ * here: ringboot_socket_attach() applies @o once the socket is ours.
+ */
 static int ringboot_attach_opts(struct ringboot_session *s, int family,
-				struct genl_info *info)
+				struct genl_info *info, struct ringboot_xfer_opts *o)
 {
 	struct nlattr **a = info->attrs;
 	struct nlattr *addr = a[RINGBOOT_A_PEER_ADDR];
 
+	ringboot_xfer_opts_default(s, o);
 	if (nla_len(addr) != (family == AF_INET ? 4 : 16)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, addr,
 				    "peer address length does not match the socket family");
 		return -EINVAL;
 	}
-	memcpy(&s->peer, nla_data(addr), nla_len(addr));
+	memcpy(&o->peer, nla_data(addr), nla_len(addr));
 	/* Mapped IPv4 arrives through the IPv4 path: use an AF_INET socket. */
-	if (family == AF_INET6 && ipv6_addr_v4mapped(&s->peer.v6)) {
+	if (family == AF_INET6 && ipv6_addr_v4mapped(&o->peer.v6)) {
 		NL_SET_ERR_MSG_ATTR(info->extack, addr,
 				    "v4-mapped peer: use an AF_INET socket for IPv4");
 		return -EINVAL;
 	}
 	if (a[RINGBOOT_A_FIRST_BLOCK])
-		s->next_blk = nla_get_u32(a[RINGBOOT_A_FIRST_BLOCK]);
-	if (a[RINGBOOT_A_OFFSET]) {
-		/* The ring's indices are file offsets (docs/fastpath.md). */
-		s->prod = nla_get_u64(a[RINGBOOT_A_OFFSET]);
-		s->cons = s->prod;
-		s->hdr->prod = s->prod;
-		s->hdr->cons = s->prod;
-	}
+		o->first_blk = nla_get_u32(a[RINGBOOT_A_FIRST_BLOCK]);
+	if (a[RINGBOOT_A_OFFSET])
+		o->offset = nla_get_u64(a[RINGBOOT_A_OFFSET]);
 	if (a[RINGBOOT_A_PEER_PORT])
-		s->peer_port = htons(nla_get_u16(a[RINGBOOT_A_PEER_PORT]));
+		o->peer_port = htons(nla_get_u16(a[RINGBOOT_A_PEER_PORT]));
 	if (a[RINGBOOT_A_BLKSIZE])
-		s->blksize = nla_get_u16(a[RINGBOOT_A_BLKSIZE]);
+		o->blksize = nla_get_u16(a[RINGBOOT_A_BLKSIZE]);
 	if (a[RINGBOOT_A_WINDOWSIZE])
-		s->windowsize = nla_get_u16(a[RINGBOOT_A_WINDOWSIZE]);
+		o->windowsize = nla_get_u16(a[RINGBOOT_A_WINDOWSIZE]);
 	if (a[RINGBOOT_A_TSIZE]) {
 		/* Announced, even as 0: the file must then have that size. */
-		s->has_tsize = true;
-		s->tsize = nla_get_u64(a[RINGBOOT_A_TSIZE]);
+		o->has_tsize = true;
+		o->tsize = nla_get_u64(a[RINGBOOT_A_TSIZE]);
 	}
 	if (a[RINGBOOT_A_TIMEOUT_MS])
-		s->rto = msecs_to_jiffies(nla_get_u32(a[RINGBOOT_A_TIMEOUT_MS]));
-	s->rto_max = s->rto;
+		o->rto = msecs_to_jiffies(nla_get_u32(a[RINGBOOT_A_TIMEOUT_MS]));
 	if (a[RINGBOOT_A_RETRIES])
-		s->retries_max = nla_get_u32(a[RINGBOOT_A_RETRIES]);
+		o->retries = nla_get_u32(a[RINGBOOT_A_RETRIES]);
 	if (a[RINGBOOT_A_WATERMARK])
-		s->watermark = min_t(u64, nla_get_u32(a[RINGBOOT_A_WATERMARK]),
+		o->watermark = min_t(u64, nla_get_u32(a[RINGBOOT_A_WATERMARK]),
 				     s->size / 2);
-	if ((u64)s->blksize * s->windowsize > s->size) {
+	if ((u64)o->blksize * o->windowsize > s->size) {
 		GENL_SET_ERR_MSG(info, "ring smaller than one window (blksize * windowsize)");
 		return -ENOSPC;
 	}
-	s->hdr->blksize = s->blksize;
-	s->hdr->windowsize = s->windowsize;
-	s->hdr->tsize = s->tsize;
 	return 0;
 }
 
@@ -186,28 +181,9 @@ static int ringboot_attach_opts(struct ringboot_session *s, int family,
 	__missing;							\
 })
 
-/* A refused ATTACH leaves the session as open() made it. */
-static void ringboot_attach_reset(struct ringboot_session *s)
-{
-	spin_lock_bh(&s->rx_lock);
-	s->blksize = RINGBOOT_BLKSIZE_DEFAULT;
-	s->windowsize = RINGBOOT_WINDOWSIZE_DEFAULT;
-	s->has_tsize = false;
-	s->tsize = 0;
-	s->next_blk = 1;
-	s->peer_port = 0;
-	s->prod = 0;
-	s->cons = 0;
-	s->hdr->prod = 0;
-	s->hdr->cons = 0;
-	s->hdr->blksize = s->blksize;
-	s->hdr->windowsize = s->windowsize;
-	s->hdr->tsize = 0;
-	spin_unlock_bh(&s->rx_lock);
-}
-
 static int ringboot_attach(struct sk_buff *skb, struct genl_info *info)
 {
+	struct ringboot_xfer_opts opts;
 	struct ringboot_session *s;
 	struct socket *sock;
 	struct file *ring;
@@ -242,14 +218,13 @@ static int ringboot_attach(struct sk_buff *skb, struct genl_info *info)
 		GENL_SET_ERR_MSG(info, "session already has a socket");
 		goto out_unlock;
 	}
-	ret = ringboot_attach_opts(s, sock->sk->sk_family, info);
+	/* Refused at any step, the session stays as open() and mmap() made it. */
+	ret = ringboot_attach_opts(s, sock->sk->sk_family, info, &opts);
 	if (!ret)
-		ret = ringboot_socket_attach(s, sock, info);
+		ret = ringboot_socket_attach(s, sock, &opts, info);
 	if (!ret) {
 		sock = NULL;	/* the session owns the reference now */
 		ringboot_xfer_start(s);
-	} else {
-		ringboot_attach_reset(s);
 	}
 out_unlock:
 	mutex_unlock(&s->lock);

@@ -215,7 +215,7 @@ static int ringboot_ring_mmap(struct file *file, struct vm_area_struct *vma)
 	s->hdr = mem;
 	s->data = (u8 *)mem + PAGE_SIZE;
 	s->size = data;
-	s->watermark = min_t(u64, RINGBOOT_WATERMARK_DEFAULT, data / 4);
+	s->watermark = ringboot_watermark_default(data);
 	s->hdr->magic = RINGBOOT_RING_MAGIC;
 	s->hdr->version = RINGBOOT_RING_VERSION;
 	s->hdr->data_off = PAGE_SIZE;

@@ -99,6 +99,30 @@ struct ringboot_session {
 	struct rcu_head rcu;
 };
 
+/*
+ * What ATTACH asks for. netlink.c parses and checks it whole; it is applied
+ * only once the socket is ours (ringboot_socket_attach()), so a refused
+ * ATTACH changes nothing in the session.
+ */
+struct ringboot_xfer_opts {
+	union ringboot_addr peer;
+	__be16 peer_port;
+	u16 blksize;
+	u16 windowsize;
+	bool has_tsize;
+	u64 tsize;
+	u64 first_blk;
+	u64 offset;			/* of first_blk: prod and cons start there */
+	unsigned long rto;		/* jiffies: the first RTO and the longest */
+	u32 retries;
+	u64 watermark;
+};
+
+static inline u64 ringboot_watermark_default(u64 ring_size)
+{
+	return min_t(u64, RINGBOOT_WATERMARK_DEFAULT, ring_size / 4);
+}
+
 extern atomic_t ringboot_nr_sessions;
 
 /* main.c chains these. */
@@ -120,12 +144,17 @@ void ringboot_ring_wake(struct ringboot_session *s);
 
 /* socket.c */
 int ringboot_socket_attach(struct ringboot_session *s, struct socket *sock,
+			   const struct ringboot_xfer_opts *opts,
 			   struct genl_info *info);
 void ringboot_socket_detach(struct ringboot_session *s);
 void ringboot_socket_send_ack(struct ringboot_session *s, u16 block);
 
 /* xfer.c */
 void ringboot_xfer_init(struct ringboot_session *s);
+void ringboot_xfer_opts_default(const struct ringboot_session *s,
+				struct ringboot_xfer_opts *o);
+void ringboot_xfer_configure(struct ringboot_session *s,
+			     const struct ringboot_xfer_opts *o);
 void ringboot_xfer_start(struct ringboot_session *s);
 int ringboot_xfer_rcv(struct ringboot_session *s, struct sk_buff *skb);
 int ringboot_xfer_set(struct ringboot_session *s, __be16 port, u16 blksize,

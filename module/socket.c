@@ -57,11 +57,13 @@ static int ringboot_socket_check(struct socket *sock, struct genl_info *info)
 }
 
 /*
- * Hook @sock (whose file reference the caller passes to us) to @s. Called
- * with s->lock held, before the RRQ is sent. On success the session keeps
- * the reference until ringboot_socket_detach().
+ * Hook @sock (whose file reference the caller passes to us) to @s with the
+ * transfer options @opts. Called with s->lock held, before the RRQ is sent.
+ * On success the session keeps the reference until ringboot_socket_detach();
+ * on failure nothing in @s has changed.
  */
 int ringboot_socket_attach(struct ringboot_session *s, struct socket *sock,
+			   const struct ringboot_xfer_opts *opts,
 			   struct genl_info *info)
 {
 	struct udp_tunnel_sock_cfg cfg = {
@@ -94,6 +96,8 @@ int ringboot_socket_attach(struct ringboot_session *s, struct socket *sock,
 		return -EBUSY;
 	}
 	spin_lock_bh(&s->rx_lock);
+	/* In place before the hook: the first packet may follow at once. */
+	ringboot_xfer_configure(s, opts);
 	s->sock = sock;
 	s->net = sock_net(sk);
 	s->family = sk->sk_family;

@@ -27,16 +27,55 @@ struct ringboot_xfer_out {
 static void ringboot_xfer_timer(struct timer_list *t);
 static void ringboot_xfer_event_work(struct work_struct *work);
 
+/* The options of a transfer nobody asked anything of (RFC 1350). */
+void ringboot_xfer_opts_default(const struct ringboot_session *s,
+				struct ringboot_xfer_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->blksize = RINGBOOT_BLKSIZE_DEFAULT;
+	o->windowsize = RINGBOOT_WINDOWSIZE_DEFAULT;
+	o->first_blk = 1;
+	o->rto = msecs_to_jiffies(RINGBOOT_TIMEOUT_MS_DEFAULT);
+	o->retries = RINGBOOT_RETRIES_DEFAULT;
+	o->watermark = ringboot_watermark_default(s->size);
+}
+
+/* Under rx_lock, before the socket is hooked: the options of this transfer. */
+void ringboot_xfer_configure(struct ringboot_session *s,
+			     const struct ringboot_xfer_opts *o)
+{
+	s->peer = o->peer;
+	s->peer_port = o->peer_port;
+	s->blksize = o->blksize;
+	s->windowsize = o->windowsize;
+	s->has_tsize = o->has_tsize;
+	s->tsize = o->tsize;
+	s->next_blk = o->first_blk;
+	s->rollover_to = -1;
+	s->rollover_probe = false;
+	s->rto = o->rto;
+	s->rto_max = o->rto;
+	s->retries_max = o->retries;
+	s->watermark = o->watermark;
+	/* The ring's indices are file offsets (docs/fastpath.md). */
+	s->prod = o->offset;
+	s->cons = o->offset;
+	if (s->hdr) {
+		s->hdr->prod = o->offset;
+		s->hdr->cons = o->offset;
+		s->hdr->blksize = o->blksize;
+		s->hdr->windowsize = o->windowsize;
+		s->hdr->tsize = o->tsize;
+	}
+}
+
 void ringboot_xfer_init(struct ringboot_session *s)
 {
+	struct ringboot_xfer_opts o;
+
 	s->state = RINGBOOT_STATE_IDLE;
-	s->blksize = RINGBOOT_BLKSIZE_DEFAULT;
-	s->windowsize = RINGBOOT_WINDOWSIZE_DEFAULT;
-	s->next_blk = 1;
-	s->rollover_to = -1;
-	s->rto = msecs_to_jiffies(RINGBOOT_TIMEOUT_MS_DEFAULT);
-	s->rto_max = s->rto;
-	s->retries_max = RINGBOOT_RETRIES_DEFAULT;
+	ringboot_xfer_opts_default(s, &o);
+	ringboot_xfer_configure(s, &o);
 	s->stats.ta_min_ns = U64_MAX;
 	timer_setup(&s->timer, ringboot_xfer_timer, 0);
 	INIT_WORK(&s->event_work, ringboot_xfer_event_work);

@@ -5,7 +5,8 @@
  * the module sends from softirq). Covers: mmap rules; lock-step and windowed
  * transfers on IPv4 and IPv6 with the rollover of block numbers (to 0 and to
  * 1, the first block after 65535 lost); tsize against the bytes sent; the
- * bound of the ring's offsets; gaps and duplicates; hostile packets (wrong TID, zero-length, truncated, oversize,
+ * bound of the ring's offsets; a refused ATTACH leaving no trace; gaps and
+ * duplicates; hostile packets (wrong TID, zero-length, truncated, oversize,
  * stale and future blocks); a hostile consumer index; back-pressure with a
  * ring smaller than two windows; a ring that fills between window ends
  * (reader woken at the watermark, ACK held for a kick); a silent server (bounded timeout, "failed"
@@ -359,6 +360,63 @@ out:
 	xfer_close(&x);
 }
 
+/*
+ * A refused ATTACH changes nothing: neither a ring smaller than the window
+ * (refused after every option was read) nor a socket another session owns.
+ * The ATTACH that then succeeds without options gets the defaults: block 1
+ * first, offset 0, no tsize, the default watermark (16 KiB here, so one
+ * block wakes nobody), timeout (1 s) and retries (5, so no failure soon).
+ */
+static void test_refused_attach_leaves_no_trace(void)
+{
+	struct rb_fp_attach bad = { .blksize = 65464, .windowsize = 2, .timeout_ms = 10,
+				    .retries = 0, .watermark = 1, .first_block = 7,
+				    .offset = 4096, .has_tsize = true, .tsize = 5,
+				    .peer_port = 4242 };
+	struct fp_peer client = { .fd = -1 }, server = { .fd = -1 };
+	struct rb_fp fp = { .dev_fd = -1 }, other = { .dev_fd = -1 };
+	struct pollfd pfd;
+	int e1 = -1, e2 = -1, e3 = -1, ack1 = -1, ack2 = -1, woke = -1;
+	bool clean_hdr = false, alive = false, ok = false;
+	uint8_t got[600];
+
+	if (rb_fp_open(&fp, RING) || rb_fp_open(&other, RING) ||
+	    fp_peer_open(&client, AF_INET) || fp_peer_open(&server, AF_INET))
+		goto out;
+	e1 = fp_attach(&fp, &client, &server, &bad);
+	bad.blksize = 512;
+	bad.windowsize = 1;
+	if (fp_attach(&other, &client, &server, NULL))
+		goto out;
+	e2 = fp_attach(&fp, &client, &server, &bad);
+	rb_fp_close(&other);	/* the socket is free again */
+	e3 = fp_attach(&fp, &client, &server, NULL);
+	clean_hdr = fp.hdr->prod == 0 && fp.hdr->cons == 0 && fp.hdr->tsize == 0 &&
+		    fp.hdr->blksize == 512 && fp.hdr->windowsize == 1;
+	fp_pattern(got, sizeof(got), 7);
+	fp_send_data(&server, &client, 1, got, 512);
+	ack1 = fp_recv_ack(&server, 1000);
+	pfd = (struct pollfd){ .fd = fp.dev_fd, .events = POLLIN };
+	woke = poll(&pfd, 1, 0);
+	usleep(300000);
+	alive = !(rb_fp_flags(&fp) & RINGBOOT_RING_F_ERROR);
+	fp_send_data(&server, &client, 2, got, 3);
+	ack2 = fp_recv_ack(&server, 1000);
+	ok = e1 == -ENOSPC && e2 == -EBUSY && e3 == 0 && clean_hdr && ack1 == 1 && woke == 0 &&
+	     alive && ack2 == 2 && (rb_fp_flags(&fp) & RINGBOOT_RING_F_EOF) && rb_fp_prod(&fp) == 515;
+out:
+	if (!ok)
+		ktap_print_msg("refused %d %d, then %d; clean header %d; ack %d, woken %d, "
+			       "alive %d, ack %d, flags 0x%x prod %llu", e1, e2, e3, clean_hdr,
+			       ack1, woke, alive, ack2, fp.hdr ? rb_fp_flags(&fp) : 0,
+			       fp.hdr ? (unsigned long long)rb_fp_prod(&fp) : 0ULL);
+	ktap_test_result(ok, "refused_attach_leaves_session_as_opened");
+	rb_fp_close(&other);
+	rb_fp_close(&fp);
+	fp_peer_close(&client);
+	fp_peer_close(&server);
+}
+
 /* Hostile packets mid-transfer: none may harm the stream. */
 static void test_hostile_packets(void)
 {
@@ -704,7 +762,7 @@ int main(void)
 		ktap_exit_skip("no-module: ringboot.ko is not loaded");
 	if (fp_private_netns())
 		ktap_exit_skip("no-netns: cannot create a network namespace");
-	ktap_print_header(37);
+	ktap_print_header(38);
 	test_mmap();
 	test_lockstep(AF_INET, 0, "lockstep_v4_0_bytes");
 	test_lockstep(AF_INET, 1, "lockstep_v4_1_byte");
@@ -726,6 +784,7 @@ int main(void)
 	test_tsize(0, 3 * 512 + 1, -EFBIG, "tsize_0_announced_and_a_file_sent_refused");
 	test_tsize(0, 0, 0, "tsize_0_announced_and_empty_file_accepted");
 	test_offset_bound();
+	test_refused_attach_leaves_no_trace();
 	test_hostile_packets();
 	test_hostile_cons();
 	test_backpressure();
