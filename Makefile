@@ -74,7 +74,7 @@ KVER ?= $(shell scripts/kernel-version)
 KDIR ?= /lib/modules/$(KVER)/build
 
 .PHONY: all agent module module-clean deps check check-unit check-asan check-fuzz check-lab \
-	check-vm fuzz demo clean tests helpers selftests install
+	check-vm fuzz fuzz-campaign demo clean tests helpers selftests install
 
 all: agent
 
@@ -199,6 +199,10 @@ check:
 
 fuzz: $(FUZZ_BINS)
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} tests/fuzz/run-short.t
+
+# Every target to 10 M inputs or FUZZ_CAMPAIGN_SECONDS (docs/testing.md); not in check.
+fuzz-campaign: $(FUZZ_BINS)
+	@tests/fuzz/campaign
 
 # What `make demo` builds before it runs the demo.
 DEMO_BUILD  ?= all tests module
