@@ -235,6 +235,29 @@ lab_atftpd() {
 	_lab_wait udp $LAB_ATFTPD_PORT
 }
 
+# lab_tftp_faulty PORT FAULTS: (re)start tests/lab/tftp_faulty.py, the TFTP server
+# that injects FAULTS (see its help), on $LAB_SRV_IP4:PORT serving $LAB_WWW; its log
+# is $LAB_DIR/server.log. Returns once it listens.
+lab_tftp_faulty() {
+	local port=$1 faults=$2
+	local pid keep=()
+	if [ -n "${_lab_faulty_pid:-}" ]; then
+		kill "$_lab_faulty_pid" 2>/dev/null
+		wait "$_lab_faulty_pid" 2>/dev/null
+		# Gone: cleanup must not signal whoever gets the number next.
+		for pid in "${_lab_pids[@]}"; do [ "$pid" = "$_lab_faulty_pid" ] || keep+=("$pid"); done
+		_lab_pids=("${keep[@]}")
+	fi
+	rm -f "$LAB_DIR/tftp_faulty.ready"
+	ip netns exec "$LAB_SRV_NS" python3 "$RINGBOOT_TOP/tests/lab/tftp_faulty.py" \
+		--addr "$LAB_SRV_IP4" --port "$port" --root "$LAB_WWW" --fault "$faults" \
+		--ready "$LAB_DIR/tftp_faulty.ready" 2> "$LAB_DIR/server.log" &
+	_lab_faulty_pid=$!
+	_lab_pids+=($!)
+	for _ in $(seq 100); do [ -e "$LAB_DIR/tftp_faulty.ready" ] && return 0; sleep 0.1; done
+	return 1
+}
+
 # lab_dnsmasq [--opt242 STR] [--opt176 STR] [-- extra dnsmasq args]
 # DHCP on the server veth (range .100-.200, router and DNS = $LAB_DNSMASQ_IP4),
 # DNS on $LAB_DNSMASQ_IP4:53, TFTP from $LAB_WWW on $LAB_DNSMASQ_IP4:69.

@@ -15,26 +15,13 @@ out=$LAB_DIR/out
 mkdir -p "$out"
 sum=$(lab_file data.bin $((1468 * 40 + 321)))
 sum512=$(sha256sum < "$LAB_WWW/data.bin" | cut -d' ' -f1)
-srv_pid=
-
-start_server() { # FAULTS
-	[ -n "$srv_pid" ] && { kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null; }
-	rm -f "$LAB_DIR/ready"
-	lab_srv python3 "$RINGBOOT_TOP/tests/lab/tftp_faulty.py" --addr "$LAB_SRV_IP4" \
-		--port $port --root "$LAB_WWW" --fault "$1" --ready "$LAB_DIR/ready" \
-		2> "$LAB_DIR/server.log" &
-	srv_pid=$!
-	lab_on_cleanup "kill $srv_pid"
-	for _ in $(seq 50); do [ -e "$LAB_DIR/ready" ] && return 0; sleep 0.1; done
-	return 1
-}
 
 # run FAULT ARGS...: one fetch (bounded by `timeout 40`) into $out/dst, which
 # holds "keep" beforehand; sets rc and leaves stderr in $out/err.
 run() {
 	local fault=$1
 	shift
-	start_server "$fault" || bail "faulty server did not start"
+	lab_tftp_faulty $port "$fault" || bail "faulty server did not start"
 	echo keep > "$out/dst"
 	timeout 40 ip netns exec "$LAB_PHONE_NS" "$RINGBOOT_BIN" --json fetch --timeout 1 \
 		"$@" "tftp://$LAB_SRV_IP4:$port/data.bin" -o "$out/dst" > "$out/json" 2> "$out/err"

@@ -23,19 +23,6 @@ lab_setup || bail "lab_setup failed"
 port=1169
 out=$LAB_DIR/out
 mkdir -p "$out"
-srv_pid=
-
-start_server() { # FAULTS
-	[ -n "$srv_pid" ] && { kill "$srv_pid" 2>/dev/null; wait "$srv_pid" 2>/dev/null; }
-	rm -f "$LAB_DIR/ready"
-	lab_srv python3 "$RINGBOOT_TOP/tests/lab/tftp_faulty.py" --addr "$LAB_SRV_IP4" \
-		--port $port --root "$LAB_WWW" --fault "$1" --ready "$LAB_DIR/ready" \
-		2> "$LAB_DIR/server.log" &
-	srv_pid=$!
-	lab_on_cleanup "kill $srv_pid"
-	for _ in $(seq 100); do [ -e "$LAB_DIR/ready" ] && return 0; sleep 0.1; done
-	return 1
-}
 
 jget() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))[0]; print(eval("r"+sys.argv[2]))' "$out/json" "$1" 2>/dev/null; }
 
@@ -44,7 +31,7 @@ jget() { python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))[0]; print(e
 fetch() {
 	local path=$1 bound=$2 fault=$3
 	shift 3
-	start_server "$fault" || bail "faulty server did not start"
+	lab_tftp_faulty $port "$fault" || bail "faulty server did not start"
 	echo keep > "$out/dst"
 	timeout "$bound" ip netns exec "$LAB_PHONE_NS" "$RB" --json fetch --fastpath "$path" \
 		--timeout 1 "$@" "tftp://$LAB_SRV_IP4:$port/data.bin" -o "$out/dst" \
