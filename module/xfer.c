@@ -441,8 +441,13 @@ static int ringboot_xfer_data(struct ringboot_session *s,
 		return 1;	/* another TID: user space answers ERROR 5 */
 	}
 	if (len > s->blksize) {
+		/*
+		 * Larger than the negotiated blksize (RFC 2348): never into the
+		 * ring; user space refuses the transfer for it (ERROR 4), as its
+		 * own client does.
+		 */
 		s->stats.malformed++;
-		return 0;
+		return 1;
 	}
 	s->heard = true;
 	/* ACKs leave from the address the server sent to. */

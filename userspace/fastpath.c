@@ -6,7 +6,8 @@
  * wait for the ring with an io_uring poll, hand each readable region of the
  * ring straight to the sink at its file offset (no intermediate copy),
  * release it, kick when the module holds an ACK for room; and receive what
- * the module passes up on the socket (the server's ERROR, strays from other
+ * the module passes up on the socket (the server's ERROR, a DATA larger than
+ * the blksize, which ends the transfer as in user space, strays from other
  * ports, which RFC 1350 section 4 answers with ERROR 5).
  */
 #include <errno.h>
@@ -236,7 +237,16 @@ static void fpath_packet(struct fpath *p, size_t len)
 		fpath_send_error(p, &p->from, RB_TFTP_EBADID, "Unknown transfer ID");
 		return;
 	}
-	if (rb_tftp_decode(p->buf, len, &pkt) || pkt.op != RB_TFTP_ERROR)
+	if (rb_tftp_decode(p->buf, len, &pkt))
+		return;
+	if (pkt.op == RB_TFTP_DATA && pkt.len > p->s->neg.blksize) {
+		/* The module passes it up: refused as the user-space client does. */
+		fpath_send_error(p, &p->s->peer, RB_TFTP_EBADOP, RB_TFTP_OVERSIZE_REASON);
+		rb_fp_abort(&p->fp);
+		fpath_end(p, -EPROTO, "%s", RB_TFTP_OVERSIZE_REASON);
+		return;
+	}
+	if (pkt.op != RB_TFTP_ERROR)
 		return;	/* a duplicate OACK or a DATA the module declined: ignore */
 	r->tftp_error_code = pkt.err_code;
 	snprintf(r->tftp_error_msg, sizeof(r->tftp_error_msg), "%s", pkt.err_msg);

@@ -115,6 +115,12 @@ void rb_tftp_neg_default(struct rb_tftp_neg *neg);
 int rb_tftp_check_tsize(const struct rb_tftp_neg *neg, uint64_t got, bool final,
 			char *why, size_t whylen);
 
+/*
+ * The refusal of a packet longer than a DATA of the negotiated blksize (RFC
+ * 2348): the client answers ERROR 4 and ends. The same words on every path.
+ */
+#define RB_TFTP_OVERSIZE_REASON "packet larger than the negotiated blksize"
+
 /* Printable name of an opcode, for messages. */
 const char *rb_tftp_opname(uint16_t op);
 

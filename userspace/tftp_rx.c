@@ -238,11 +238,7 @@ static void got_data(struct tftp *t, const struct rb_tftp_pkt *p, uint64_t now)
 	int err;
 
 	if (p->len > t->s.neg.blksize) {
-		char b[40];
-
-		snprintf(b, sizeof(b), "%zu", p->len);
-		fail_proto(t, RB_TFTP_EBADOP, -EPROTO,
-			   "DATA of %s bytes is larger than the negotiated blksize", b);
+		fail_proto(t, RB_TFTP_EBADOP, -EPROTO, "%s", RB_TFTP_OVERSIZE_REASON);
 		return;
 	}
 	if (p->block != t->next_wire && t->next_wire == 0 && t->rollover_to < 0 &&
@@ -373,8 +369,7 @@ void tftpx_got_packet(struct tftp *t, const struct sockaddr_storage *from,
 	}
 	t->last_rx_ns = now;
 	if (truncated) {
-		fail_proto(t, RB_TFTP_EBADOP, -EPROTO, "%s",
-			   "packet larger than the negotiated blksize");
+		fail_proto(t, RB_TFTP_EBADOP, -EPROTO, "%s", RB_TFTP_OVERSIZE_REASON);
 		return;
 	}
 	if (rb_tftp_decode(buf, len, &p)) {

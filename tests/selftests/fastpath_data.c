@@ -428,7 +428,7 @@ static void test_hostile_packets(void)
 	uint16_t from = 0;
 	ssize_t n;
 	uint64_t b;
-	bool ok = false, stray_seen = false, stray_got_error = false;
+	bool ok = false, stray_seen = false, stray_got_error = false, oversize_passed = false;
 
 	if (xfer_open(&x, AF_INET, 20 * 512 + 5, 512, RING, NULL) ||
 	    fp_peer_open(&stray, AF_INET))
@@ -454,6 +454,9 @@ static void test_hostile_packets(void)
 	fp_send_raw(&x.server, &x.client, (const uint8_t[]){ 0, 3, 0 }, 3);
 	memset(big, 0xee, sizeof(big));
 	fp_send_data(&x.server, &x.client, 2, big, 513);
+	/* Larger than blksize: passed up (user space refuses the transfer). */
+	n = fp_recv(&x.client, buf, sizeof(buf), 1000, &from);
+	oversize_passed = n == 4 + 513 && from == x.server.port;
 	fp_send_data(&x.server, &x.client, 1, big, 512);
 	fp_send_data(&x.server, &x.client, 1000, big, 512);
 	fp_send_data(&x.server, &x.client, 3, big, 512);
@@ -464,13 +467,14 @@ static void test_hostile_packets(void)
 			goto out;
 		fp_drain(&x.fp, x.got, x.len);
 	}
-	ok = xfer_ok(&x) && !rb_fp_get(&x.fp, &st) && st.malformed >= 4 && st.passed >= 1 &&
+	ok = xfer_ok(&x) && !rb_fp_get(&x.fp, &st) && st.malformed >= 4 && st.passed >= 2 &&
 	     st.duplicates >= 1 && st.out_of_order >= 2;
 	ktap_print_msg("malformed %llu passed %llu duplicates %llu out_of_order %llu",
 		       (unsigned long long)st.malformed, (unsigned long long)st.passed,
 		       (unsigned long long)st.duplicates, (unsigned long long)st.out_of_order);
 out:
 	ktap_test_result(stray_seen && stray_got_error, "wrong_tid_passed_to_user_space_error_5");
+	ktap_test_result(oversize_passed, "data_larger_than_blksize_passed_to_user_space");
 	ktap_test_result(ok, "hostile_packets_leave_the_stream_intact");
 	fp_peer_close(&stray);
 	xfer_close(&x);
@@ -762,7 +766,7 @@ int main(void)
 		ktap_exit_skip("no-module: ringboot.ko is not loaded");
 	if (fp_private_netns())
 		ktap_exit_skip("no-netns: cannot create a network namespace");
-	ktap_print_header(38);
+	ktap_print_header(39);
 	test_mmap();
 	test_lockstep(AF_INET, 0, "lockstep_v4_0_bytes");
 	test_lockstep(AF_INET, 1, "lockstep_v4_1_byte");

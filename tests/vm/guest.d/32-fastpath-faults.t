@@ -4,8 +4,9 @@
 # what the Debian servers do not do by default:
 #
 #  - a tsize that is not the size of the file sent (fewer bytes, more bytes,
-#    an announced 0). Both paths must refuse it the same way: same exit
-#    status, same one-line message, the destination untouched.
+#    an announced 0), a DATA larger than the blksize. Both paths must refuse
+#    it the same way: same exit status, same one-line message, the
+#    destination untouched.
 #  - block numbers that roll over past 65535 to 1 instead of 0. tftpd-hpa
 #    does that only when the client asks its nonstandard "rollover" option,
 #    which ringboot never sends; atftpd and tftpd-hpa roll over to 0
@@ -81,6 +82,9 @@ same_refusal tsize-lie "fewer bytes than the tsize announced" --windowsize 8
 same_refusal tsize-lie "fewer bytes than the tsize announced, lock-step" --windowsize 1
 same_refusal short-tsize "more bytes than the tsize announced" --windowsize 8
 same_refusal tsize-zero "a tsize of 0 announced and a file sent" --windowsize 8
+# RFC 2348: nothing longer than the negotiated blksize.
+same_refusal oversize:3 "a DATA larger than the blksize" --windowsize 8
+same_refusal oversize:3 "a DATA larger than the blksize, lock-step" --windowsize 1
 
 # Block numbers past 65535 (blksize 8 keeps the file small): to 0 and to 1.
 sum=$(lab_file data.bin $((65536 * 8 + 3 * 8 + 5)))
