@@ -294,6 +294,9 @@ static int timed_commit(struct rb_sink *s)
 
 	rb_report_end(&t->b->rep, ph, err, 0, "%s", err ? is->why :
 		      "slot fdatasync'ed, digest matched, state record replaced");
+	/* The transaction ends here either way: the slot layer undoes a failed one. */
+	if (err)
+		rb_sink_abort(t->inner);
 	return err;
 }
 
@@ -414,15 +417,13 @@ static void boot_image(struct rb_boot *b)
 		return;
 	}
 	snprintf(b->appname, sizeof(b->appname), "%s", appname);
-	err = rb_slots_load(&b->slots);
-	if (!err && rb_slots_active_is(&b->slots, appname, NULL)) {
+	if (rb_slots_active_is(&b->slots, appname, NULL)) {
 		rb_report_skip(&b->rep, "image", "%s is the active image (slot %c)", appname,
 			       rb_slot_letter(b->slots.rec.active));
 		return;
 	}
 	ph = rb_report_begin(&b->rep, "image");
-	if (!err)
-		err = image_policy(b, &pol, appname);
+	err = image_policy(b, &pol, appname);
 	if (!err)
 		err = rb_image_sink_init(&is, &b->slots, &pol);
 	if (err) {
@@ -617,40 +618,39 @@ static void boot_settle(struct rb_boot *b)
 	enum rb_hook_event ran = RB_HOOK_NONE;
 	int ph = rb_report_begin(&b->rep, "hook"), err;
 
-	err = rb_slots_lock(&b->slots, true);
-	if (!err)
-		err = rb_slots_load(&b->slots);
-	if (!err)
-		err = rb_slots_settle(&b->slots, &ran);
-	rb_slots_unlock(&b->slots);
+	err = rb_slots_settle(&b->slots, &ran);
 	if (err) {
 		b->hook_err = err;
 		snprintf(b->hook_why, sizeof(b->hook_why), "%s", b->slots.why);
 		rb_report_end(&b->rep, ph, err, 0, "%s", b->hook_why);
 		return;
 	}
-	/* A late commit hook, run here or (in this boot) by a concurrent run. */
-	if (ran == RB_HOOK_COMMIT || rb_slots_restart_due(&b->slots))
+	/* A late commit hook: the running system is still the old image. */
+	if (ran == RB_HOOK_COMMIT)
 		b->restart_due = true;
-	if (ran)
-		rb_report_end(&b->rep, ph, 0, 0, "owed %s hook event for slot %c run%s",
-			      rb_hook_event_name(ran), rb_slot_letter(b->slots.rec.active),
-			      ran == RB_HOOK_COMMIT ? ": a restart into it is due" : "");
-	else
-		rb_report_end(&b->rep, ph, 0, 0, "another run has settled the owed event%s",
-			      b->restart_due ? ": a restart into the new image is due" : "");
+	rb_report_end(&b->rep, ph, 0, 0, "owed %s hook event for slot %c run%s",
+		      rb_hook_event_name(ran), rb_slot_letter(b->slots.rec.active),
+		      ran == RB_HOOK_COMMIT ? ": a restart into it is due" : "");
 }
 
 /*
- * Before anything else: a hook event the record owes runs now (boot_settle).
- * When an earlier run in this boot (count-boot, or a boot run before) ran the
- * pending image's late commit hook, this boot is still the old image's: the
- * restart into the new one is due, although nothing is owed any more.
+ * Before anything else: the update lock, held until the boot ends (a
+ * count-boot or mark-good meanwhile waits for it), and the record, read
+ * once for the whole boot. A hook event the record owes runs now
+ * (boot_settle). When an earlier run in this boot (count-boot, or a boot
+ * run before) ran the pending image's late commit hook, this boot is still
+ * the old image's: the restart into the new one is due, although nothing is
+ * owed any more.
  */
 static void boot_slots_first(struct rb_boot *b)
 {
-	if (rb_slots_init(&b->slots, &b->o->slot.cfg) || rb_slots_load(&b->slots))
-		return;	/* a damaged record is reported where the image step loads it */
+	b->slots_err = rb_slots_init(&b->slots, &b->o->slot.cfg);
+	if (!b->slots_err)
+		b->slots_err = rb_slots_lock(&b->slots, true);
+	if (!b->slots_err)
+		b->slots_err = rb_slots_load(&b->slots);
+	if (b->slots_err)
+		return;	/* the start phase fails with the reason */
 	if (b->slots.rec.hook != RB_HOOK_NONE) {
 		boot_settle(b);
 	} else if (rb_slots_restart_due(&b->slots)) {
@@ -661,7 +661,7 @@ static void boot_slots_first(struct rb_boot *b)
 			       rb_slot_letter(b->slots.rec.active));
 	}
 	/* The report names the image a restart is due into, even if a later
-	 * phase fails before the record is loaded again. */
+	 * phase fails before the start phase. */
 	if (b->restart_due)
 		b->slots_loaded = true;
 }
@@ -701,9 +701,7 @@ int rb_boot_run(struct rb_boot *b)
 	b->loop_ready = true;
 	rb_http_pool_init(&b->pool);
 	b->o->fetch.http_pool = &b->pool;
-	err = rb_slots_init(&b->slots, &b->o->slot.cfg);
-	if (!err)
-		err = rb_slots_load(&b->slots);
+	err = b->slots_err;
 	b->slots_loaded = !err;
 	if (err) {
 		snprintf(b->why, sizeof(b->why), "slots: %s", b->slots.why);
@@ -737,6 +735,7 @@ out:
 	}
 	b->o->fetch.resolver = NULL;
 	rb_resolver_free(dns);
+	rb_slots_unlock(&b->slots);
 	if (!err && b->hook_err) {
 		snprintf(b->why, sizeof(b->why), "%s", b->hook_why);
 		b->fail_phase = "hook";

@@ -68,7 +68,8 @@ struct rb_boot {
 	struct rb_loop loop;
 	bool loop_ready;
 	struct rb_http_pool pool;
-	struct rb_slots slots;
+	struct rb_slots slots;		/* locked and read once, at the start */
+	int slots_err;			/* why not (then the start phase fails) */
 	bool slots_loaded;
 	struct rb_keyring *keys;
 	const char *models[RB_BOOT_MAX_MODELS];	/* what the image must fit */

@@ -548,14 +548,18 @@ static int install_file(struct rb_ctx *ctx, char **argv, struct rb_slot_opts *op
 	pol.raw_name = o.name;
 	pol.insecure_unsigned = o.insecure;
 	pol.readback = o.readback;
-	if (rb_slots_init(&s, &o.cfg)) {
-		rb_err("image install: %s", s.why);
-		free(kr);
-		return RB_EXIT_FAIL;
-	}
 	fd = open(argv[optind], O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rb_err("image install: cannot open '%s': %s", argv[optind], strerror(errno));
+		free(kr);
+		return RB_EXIT_FAIL;
+	}
+	/* The update lock, the record (read once), an owed hook event first. */
+	if (rb_slots_init(&s, &o.cfg) || rb_slots_lock(&s, false) || rb_slots_load(&s) ||
+	    rb_slots_settle(&s, NULL)) {
+		rb_err("image install: %s", s.why);
+		rb_slots_unlock(&s);
+		close(fd);
 		free(kr);
 		return RB_EXIT_FAIL;
 	}
@@ -563,6 +567,7 @@ static int install_file(struct rb_ctx *ctx, char **argv, struct rb_slot_opts *op
 	if (!err)
 		err = stream_file(&is, fd, chunk);
 	close(fd);
+	rb_slots_unlock(&s);
 	ret = RB_EXIT_OK;
 	if (err && err != -EALREADY) {
 		rb_err("image install: %s: %s", argv[optind], is.why[0] ? is.why : strerror(-err));

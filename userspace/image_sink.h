@@ -3,8 +3,9 @@
  * The image sink (sink.h kind "image"): receives an image as it streams in,
  * checks the header on its first 4096 bytes (format, key, signature, model,
  * hardware, name) before any payload byte reaches a slot, hashes the payload
- * once as it passes into the inactive slot, and on commit fdatasyncs the
- * slot, compares digests and flips the state record (docs/commit.md).
+ * once as it passes into the inactive slot, compares digests at the end and
+ * hands the commit to the slot update (rb_slots_begin/write/commit/abort):
+ * it verifies, hashes and writes; slots.c owns the transaction.
  */
 #ifndef RINGBOOT_IMAGE_SINK_H
 #define RINGBOOT_IMAGE_SINK_H
@@ -52,10 +53,7 @@ struct rb_image_sink {
 	uint8_t hdr_raw[RB_IMG_HDR_LEN];
 	size_t hdr_have;
 	struct rb_img_hdr hdr;
-	bool rec_loaded;
-	bool slot_complete;		/* written, synced, digest checked */		/* the slot record was read (we hold the lock) */
 	int target;			/* slot being written, -1 before the header passed */
-	int fd;
 	bool sha_live;
 	wc_Sha256 sha;
 	uint64_t payload_have;		/* payload bytes received */
@@ -67,7 +65,11 @@ struct rb_image_sink {
 	char why[512];
 };
 
-/* Prepare the sink; slots must be initialised (rb_slots_init). */
+/*
+ * Prepare the sink. The caller runs the update: slots initialised, the update
+ * lock held, the record loaded and nothing owed (rb_slots_lock, rb_slots_load,
+ * rb_slots_settle); it releases the lock after commit or abort.
+ */
 int rb_image_sink_init(struct rb_image_sink *is, struct rb_slots *slots,
 		       const struct rb_image_policy *pol);
 /* Release memory; call after commit or abort. */

@@ -18,7 +18,10 @@
  *  - commit() after the last byte: make the result durable and visible. It may
  *    still fail (digest mismatch, fsync error).
  *  - abort() on any failure: nothing becomes visible, the final name (or the
- *    active slot) is untouched. Called at most once, never after commit().
+ *    active slot) is untouched. Called at most once, never after a commit()
+ *    that succeeded; after a commit() that failed it may be called and must
+ *    be harmless (the image sink needs it to end its slot transaction: its
+ *    callers, `image install` and boot.c's timed sink, call it there).
  */
 #ifndef RINGBOOT_SINK_H
 #define RINGBOOT_SINK_H

@@ -25,8 +25,7 @@
 
 extern char **environ;
 
-__attribute__((format(printf, 3, 4)))
-static int fail(struct rb_slots *s, int err, const char *fmt, ...)
+int rb_slots_fail(struct rb_slots *s, int err, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -35,6 +34,9 @@ static int fail(struct rb_slots *s, int err, const char *fmt, ...)
 	va_end(ap);
 	return err;
 }
+
+/* This file's short name for it. */
+#define fail rb_slots_fail
 
 void rb_fault_init(struct rb_fault *f)
 {
@@ -147,6 +149,8 @@ int rb_slots_init(struct rb_slots *s, const struct rb_slots_cfg *cfg)
 	s->cfg = *cfg;
 	s->lock_fd = -1;
 	s->rec.active = -1;
+	s->disk.active = -1;
+	s->up.fd = -1;
 	if (!s->cfg.max_tries)
 		s->cfg.max_tries = RB_SLOTS_DEFAULT_TRIES;
 	rb_fault_init(&s->fault);
@@ -173,6 +177,8 @@ int rb_slots_lock(struct rb_slots *s, bool wait)
 	char path[4096];
 	int err;
 
+	if (s->lock_fd >= 0)
+		return 0;	/* held already, by this run */
 	err = rb_mkdir_p(s->dir, 0755);
 	if (err)
 		return fail(s, err, "cannot create state directory '%s': %s", s->dir, strerror(-err));
@@ -228,25 +234,46 @@ int rb_slots_load(struct rb_slots *s)
 	size_t len;
 	int err;
 
+	s->loaded = false;
 	err = rb_read_file(s->rec_path, RB_SLOTS_RECORD_MAX, &buf, &len);
 	if (err == -ENOENT) {
 		memset(&s->rec, 0, sizeof(s->rec));
 		s->rec.active = -1;
-		return 0;
-	}
-	if (err)
+	} else if (err) {
 		return fail(s, err, "cannot read '%s': %s", s->rec_path, strerror(-err));
-	err = rb_slots_rec_parse(buf, len, &s->rec, why, sizeof(why));
-	free(buf);
-	if (err)
-		return fail(s, err, "slot record '%s' is damaged: %s", s->rec_path, why);
+	} else {
+		err = rb_slots_rec_parse(buf, len, &s->rec, why, sizeof(why));
+		free(buf);
+		if (err)
+			return fail(s, err, "slot record '%s' is damaged: %s", s->rec_path, why);
+	}
+	s->disk = s->rec;
+	s->disk_unknown = false;
+	s->loaded = true;
 	return 0;
+}
+
+/*
+ * A replacement failed: rec is the record on disk again (the caller's
+ * change undone), numbered past the attempt, so that the next replacement
+ * is newer than anything this one may have left visible.
+ */
+static int undo(struct rb_slots *s, int err, bool maybe_visible)
+{
+	uint64_t gen = s->rec.generation;
+
+	s->rec = s->disk;
+	s->rec.generation = gen;
+	if (maybe_visible)
+		s->disk_unknown = true;
+	return err;
 }
 
 int rb_slots_save(struct rb_slots *s)
 {
+	struct rb_slots_rec check;
 	struct rb_atomic a;
-	char buf[RB_SLOTS_RECORD_MAX];
+	char buf[RB_SLOTS_RECORD_MAX], why[256];
 	int n, err;
 
 	s->rec.generation++;
@@ -256,10 +283,16 @@ int rb_slots_save(struct rb_slots *s)
 		s->rec.hook_boot[0] = '\0';
 	n = rb_slots_rec_format(&s->rec, buf, sizeof(buf));
 	if (n < 0)
-		return fail(s, n, "cannot format the slot record");
+		return undo(s, fail(s, n, "cannot format the slot record"), false);
+	/* What every later run must be able to load: never write anything else. */
+	err = rb_slots_rec_parse(buf, (size_t)n, &check, why, sizeof(why));
+	if (err)
+		return undo(s, fail(s, -EINVAL, "refusing to write a slot record that would not "
+				    "load: %s", why), false);
 	err = rb_atomic_open(&a, s->rec_path, 0644);
 	if (err)
-		return fail(s, err, "cannot write '%s': %s", s->rec_path, strerror(-err));
+		return undo(s, fail(s, err, "cannot write '%s': %s", s->rec_path,
+				    strerror(-err)), false);
 	rb_fault_point(&s->fault, "write");
 	err = rb_write_all(a.fd, buf, (size_t)n);
 	if (!err) {
@@ -270,12 +303,16 @@ int rb_slots_save(struct rb_slots *s)
 	}
 	if (err) {
 		rb_atomic_abort(&a);
-		return fail(s, err, "cannot write '%s': %s", s->rec_path, strerror(-err));
+		return undo(s, fail(s, err, "cannot write '%s': %s", s->rec_path,
+				    strerror(-err)), false);
 	}
 	rb_fault_point(&s->fault, "rename");
 	err = rb_atomic_commit(&a);
 	if (err)
-		return fail(s, err, "cannot replace '%s': %s", s->rec_path, strerror(-err));
+		return undo(s, fail(s, err, "cannot replace '%s': %s", s->rec_path,
+				    strerror(-err)), true);
+	s->disk = s->rec;
+	s->disk_unknown = false;
 	return 0;
 }
 
@@ -331,12 +368,8 @@ static int run_owed(struct rb_slots *s)
 				"still the old image's", rb_slot_letter(s->rec.active),
 				s->boot_id_why);
 	}
-	err = rb_slots_save(s);
-	if (err) {
-		s->rec.hook = ev;	/* the record on disk still owes it */
-		s->rec.hook_boot[0] = '\0';
-	}
-	return err;
+	/* On failure rec is the record on disk again: it still owes the event. */
+	return rb_slots_save(s);
 }
 
 /* The hook of an owed event failed: say that it stays owed. */

@@ -96,13 +96,31 @@ struct rb_fault {
 	long seen;
 };
 
+/* An update of the inactive slot in progress (slots_update.c). */
+struct rb_slots_update {
+	bool open;		/* begun, neither committed nor aborted */
+	int target;		/* the slot being written */
+	int fd;			/* the slot, open for writing; -1 once synced */
+	bool is_file;		/* a regular file: cut to the payload's length */
+};
+
 struct rb_slots {
 	struct rb_slots_cfg cfg;
 	char dir[4096];
 	char rec_path[4096];
 	char dev[2][4096];
 	int lock_fd;
+	bool loaded;		/* rec was read (rb_slots_load) */
 	struct rb_slots_rec rec;
+	/*
+	 * The record last read or written: after a failed replacement rec is
+	 * this again. disk_unknown: the failure came after the rename (the
+	 * directory fsync), so the new record may be visible; the next
+	 * replacement settles it (rb_slots_abort makes one).
+	 */
+	struct rb_slots_rec disk;
+	bool disk_unknown;
+	struct rb_slots_update up;
 	struct rb_fault fault;
 	char boot_id[RB_BOOT_ID_LEN + 1];	/* this boot's id; "" when unknown */
 	char boot_id_why[160];		/* why it is unknown */
@@ -129,10 +147,22 @@ void rb_slots_unlock(struct rb_slots *s);
  * runs (the inactive slot may be half-written), or -errno.
  */
 int rb_slots_lock_shared(struct rb_slots *s);
-/* Read the record; a missing record is an empty one (no active slot). */
+/*
+ * Read the record; a missing record is an empty one (no active slot). A run
+ * reads it once, under the update lock when it may change it, and then
+ * holds it in memory (rec) until it ends.
+ */
 int rb_slots_load(struct rb_slots *s);
-/* Replace the record atomically (generation +1). */
+/*
+ * Replace the record atomically with rec (generation +1). A record that
+ * would not load again (rb_slots_rec_parse: e.g. an active slot that is not
+ * good) is refused and never written. On any failure rec is put back to the
+ * record on disk (disk), with the generation kept past the one attempted.
+ */
 int rb_slots_save(struct rb_slots *s);
+/* Set s->why from fmt and return err. */
+__attribute__((format(printf, 3, 4)))
+int rb_slots_fail(struct rb_slots *s, int err, const char *fmt, ...);
 
 static inline int rb_slots_inactive(const struct rb_slots *s)
 {
@@ -183,6 +213,31 @@ int rb_slots_mark_good(struct rb_slots *s);
  * Nothing is counted while rb_slots_restart_due (this boot ran the old image).
  */
 int rb_slots_count_boot(struct rb_slots *s, bool *rolled_back);
+/*
+ * The update transaction (slots_update.c), driven by the image sink; needs
+ * the update lock and the loaded record, and nothing owed (rb_slots_settle).
+ *
+ * rb_slots_begin: refuses while the active image is pending (-EBUSY: the
+ * other slot is the rollback target); replaces the record with the inactive
+ * slot marked invalid, and only then opens that slot and checks (block
+ * device) or reserves (file) size bytes (0: unknown). Called again (a
+ * rewound stream), it starts the slot over.
+ * rb_slots_write: payload bytes at offset off of the slot.
+ * rb_slots_commit: cuts a file slot to img->size, fdatasyncs the slot (and
+ * its directory), reads it back when asked and compares with img->digest,
+ * then replaces the record with img good and active, pending, the commit
+ * hook owed; then runs the hook (a failing hook puts the old image back
+ * active, img's slot good but inactive). The caller has checked the digest.
+ * rb_slots_abort: after any failure (also of commit): closes the slot,
+ * which stays invalid, and rewrites the record when a failed replacement
+ * may have left another one visible. Harmless when nothing was begun.
+ * Each returns 0 or -errno with s->why; rec is always a record on disk.
+ */
+int rb_slots_begin(struct rb_slots *s, uint64_t size);
+int rb_slots_write(struct rb_slots *s, uint64_t off, const void *buf, size_t len);
+int rb_slots_commit(struct rb_slots *s, const struct rb_slot_info *img, bool readback);
+void rb_slots_abort(struct rb_slots *s);
+
 /* Run the commit hook: HOOK SLOT DEVICE, with RINGBOOT_EVENT etc. in the environment. */
 int rb_slots_run_hook(struct rb_slots *s, int slot, const char *event);
 /* SHA-256 of the first size bytes of a slot, read back from the device. */

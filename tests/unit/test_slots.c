@@ -6,7 +6,10 @@
  * before any payload byte, the pending rule, rollback, already-installed,
  * and the hook event the record owes (run first by every verb, kept owed
  * while the hook fails), and the boot in which a commit hook ran late (not
- * counted, not confirmed; a later boot is).
+ * counted, not confirmed; a later boot is). The commit as one transaction:
+ * a failed record replacement (rename(2) failing here) leaves a record that
+ * loads, in memory as on disk, and a record that would not load is never
+ * written.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -93,6 +96,18 @@ static int feed(struct rb_slots *s, const struct rb_image_policy *pol, const uin
 	struct rb_image_sink is;
 	int err;
 
+	/* As a verb runs an update: the lock, the record, an owed hook event. */
+	err = rb_slots_lock(s, false);
+	if (!err)
+		err = rb_slots_load(s);
+	if (!err)
+		err = rb_slots_settle(s, NULL);
+	if (err) {
+		if (why)
+			snprintf(why, 512, "%s", s->why);
+		rb_slots_unlock(s);
+		return err;
+	}
 	assert_int_equal(rb_image_sink_init(&is, s, pol), 0);
 	err = rb_sink_open(&is.sink, announce);
 	for (size_t off = 0; !err && off < len; off += chunk)
@@ -104,6 +119,7 @@ static int feed(struct rb_slots *s, const struct rb_image_policy *pol, const uin
 	if (why)
 		snprintf(why, 512, "%s", is.why);
 	rb_image_sink_free(&is);
+	rb_slots_unlock(s);
 	return err;
 }
 
@@ -374,6 +390,8 @@ static void sink_rewind_restarts(void **state)
 
 	make_image("REWOUND", 2, 100000, &other);
 	fresh_slots(&s, "rewind");
+	assert_int_equal(rb_slots_lock(&s, false), 0);
+	assert_int_equal(rb_slots_load(&s), 0);
 	assert_int_equal(rb_image_sink_init(&is, &s, &pol), 0);
 	assert_int_equal(rb_sink_open(&is.sink, RB_SINK_SIZE_UNKNOWN), 0);
 	/* Half of a different image, then a rewind (HTTP 200 to a Range). */
@@ -382,6 +400,7 @@ static void sink_rewind_restarts(void **state)
 	assert_int_equal(rb_sink_write(&is.sink, img, len), 0);
 	assert_int_equal(rb_sink_commit(&is.sink), 0);
 	rb_image_sink_free(&is);
+	rb_slots_unlock(&s);
 	assert_int_equal(rb_slots_load(&s), 0);
 	assert_true(rb_slots_active_is(&s, "REWOUND", NULL));
 	assert_memory_equal(s.rec.slot[0].digest, img + RB_IMG_OFF_DIGEST, 32);
@@ -404,8 +423,10 @@ static void refused_header_writes_nothing(void **state)
 	assert_non_null(strstr(why, "not J179"));
 	snprintf(path, sizeof(path), "%s/refuse/slot-a", dir);
 	assert_int_equal(stat(path, &st), -1);		/* the slot was never opened */
+	snprintf(path, sizeof(path), "%s/refuse/" RB_SLOTS_RECORD, dir);
+	assert_int_equal(stat(path, &st), -1);		/* nor the record written */
 	assert_int_equal(rb_slots_load(&s), 0);
-	assert_int_equal(s.rec.slot[0].state, RB_SLOT_INVALID);
+	assert_int_equal(s.rec.slot[0].state, RB_SLOT_EMPTY);
 	assert_int_equal(s.rec.active, -1);
 	free(img);
 }
@@ -798,6 +819,127 @@ static void commit_hook_failure_restores(void **state)
 	free(two);
 }
 
+/*
+ * rename(2) for this program: fails with EIO at the Nth call once
+ * fail_rename_in is N (the record replacement is the only rename of the slot
+ * code), the in-process stand-in for a disk error.
+ */
+static int fail_rename_in;
+
+int rename(const char *from, const char *to)
+{
+	if (fail_rename_in && --fail_rename_in == 0) {
+		errno = EIO;
+		return -1;
+	}
+	return renameat(AT_FDCWD, from, AT_FDCWD, to);
+}
+
+/*
+ * The record replacement of a commit fails: the update fails, the record in
+ * memory is the one on disk again, the record on disk loads (the old image
+ * active, the target slot invalid, never "active b, b invalid"), and the same
+ * update without the fault completes.
+ */
+static void commit_save_failure(void **state)
+{
+	struct rb_image_policy pol = { .keys = &kr };
+	struct rb_slots s;
+	uint8_t *one, *two;
+	size_t l1 = make_image("ONE", 1, 9000, &one), l2 = make_image("TWO", 2, 9000, &two);
+	char hook[300], why[512];
+
+	fresh_slots(&s, "txn");
+	assert_int_equal(feed(&s, &pol, one, l1, 4096, l1, why), 0);
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+	fail_rename_in = 2;	/* 1: slot b marked invalid, 2: the switch */
+	assert_int_equal(feed(&s, &pol, two, l2, 4096, l2, why), -EIO);
+	assert_int_equal(fail_rename_in, 0);
+	assert_non_null(strstr(why, "cannot replace"));
+	assert_int_equal(s.rec.active, 0);
+	assert_false(s.rec.pending);
+	assert_int_equal(s.rec.slot[1].state, RB_SLOT_INVALID);
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_true(rb_slots_active_is(&s, "ONE", NULL));
+	assert_false(s.rec.pending);
+	assert_int_equal(s.rec.slot[1].state, RB_SLOT_INVALID);
+	assert_int_equal(feed(&s, &pol, two, l2, 4096, l2, why), 0);
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_true(rb_slots_active_is(&s, "TWO", NULL));
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+
+	/* With a hook: the replacement that clears the commit event fails. The
+	 * image is committed and the boot loader told; the event stays owed. */
+	make_hook("txn", hook, sizeof(hook));
+	s.cfg.hook = hook;
+	fail_rename_in = 3;	/* 1: slot a invalid, 2: the switch, 3: hook none */
+	assert_int_equal(feed(&s, &pol, one, l1, 4096, l1, why), 0);
+	assert_int_equal(fail_rename_in, 0);
+	assert_int_equal(s.rec.hook, RB_HOOK_COMMIT);
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_true(rb_slots_active_is(&s, "ONE", NULL));
+	assert_int_equal(s.rec.hook, RB_HOOK_COMMIT);
+	/* The next run runs the owed hook (late: no confirmation in this boot). */
+	next_run(&s, BOOT1);
+	assert_int_equal(rb_slots_mark_good(&s), -EAGAIN);
+	next_run(&s, BOOT2);
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+	rb_slots_unlock(&s);
+	assert_string_equal(hook_log("txn"), "commit a\ncommit a\ngood a\n");
+
+	/* The commit hook fails and so does the replacement that would put the
+	 * old image back: the new one stays active with its event owed. */
+	hook_fails("txn", true);
+	fail_rename_in = 3;	/* 1: slot b invalid, 2: the switch, 3: the restore */
+	assert_int_equal(feed(&s, &pol, two, l2, 4096, l2, why), -ECANCELED);
+	assert_int_equal(fail_rename_in, 0);
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_true(rb_slots_active_is(&s, "TWO", NULL));
+	assert_int_equal(s.rec.hook, RB_HOOK_COMMIT);
+	hook_fails("txn", false);
+	next_run(&s, BOOT1);
+	assert_int_equal(rb_slots_mark_good(&s), -EAGAIN);
+	next_run(&s, BOOT2);
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+	rb_slots_unlock(&s);
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_true(rb_slots_active_is(&s, "TWO", NULL));
+	assert_false(s.rec.pending);
+	unsetenv("RINGBOOT_BOOT_ID");
+	free(one);
+	free(two);
+}
+
+/* A record that would not load again is never written. */
+static void unloadable_record_never_written(void **state)
+{
+	struct rb_slots s;
+	struct rb_slots_rec good;
+
+	fresh_slots(&s, "never");
+	assert_int_equal(rb_slots_lock(&s, true), 0);	/* makes the directory */
+	s.rec.active = 0;
+	s.rec.slot[0].state = RB_SLOT_GOOD;
+	snprintf(s.rec.slot[0].name, sizeof(s.rec.slot[0].name), "A");
+	s.rec.slot[0].size = 1;
+	assert_int_equal(rb_slots_save(&s), 0);
+	good = s.rec;
+	s.rec.active = 1;	/* slot b is empty: not good */
+	assert_true(rb_slots_save(&s) < 0);
+	assert_non_null(strstr(s.why, "active slot b is not good"));
+	assert_int_equal(s.rec.active, 0);	/* the record on disk, in memory too */
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_int_equal(s.rec.active, 0);
+	assert_int_equal(s.rec.generation, good.generation);
+	s.rec.slot[0].state = RB_SLOT_INVALID;	/* the active slot, invalid */
+	assert_true(rb_slots_save(&s) < 0);
+	assert_int_equal(s.rec.slot[0].state, RB_SLOT_GOOD);
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_int_equal(s.rec.slot[0].state, RB_SLOT_GOOD);
+	rb_slots_unlock(&s);
+}
+
 static void fault_spec_parsing(void **state)
 {
 	struct rb_fault f;
@@ -832,6 +974,8 @@ int main(void)
 		cmocka_unit_test(commit_hook_failure_restores),
 		cmocka_unit_test(late_commit_hook_boot),
 		cmocka_unit_test(hook_boot_dropped_on_save),
+		cmocka_unit_test(commit_save_failure),
+		cmocka_unit_test(unloadable_record_never_written),
 		cmocka_unit_test(fault_spec_parsing),
 	};
 
