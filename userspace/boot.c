@@ -352,6 +352,7 @@ static int image_policy(struct rb_boot *b, struct rb_image_policy *pol, const ch
 	pol->insecure_unsigned = so->insecure;
 	pol->raw_name = appname;
 	pol->readback = so->readback;
+	pol->allow_downgrade = so->allow_downgrade;
 	return 0;
 }
 

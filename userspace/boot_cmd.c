@@ -33,7 +33,8 @@ static const char usage_text[] =
 	"  --tls-prefer chacha20|aes, --connect-timeout S, --first-byte-timeout S,\n"
 	"  --idle-timeout S, --retry-after-max S, --http-retries N: as for `ringboot fetch`\n"
 	"  --keys DIR, --slot-a DEV, --slot-b DEV, --hook PROG, --max-tries N, --model M,\n"
-	"  --hw H, --read-back, --insecure-unsigned: as for `ringboot image install`\n\n"
+	"  --hw H, --read-back, --insecure-unsigned, --allow-downgrade: as for\n"
+	"  `ringboot image install`\n\n"
 	"Exit status: 0 ready (no restart needed), 1 failed (the phase, server and reason\n"
 	"are printed; the active image is untouched), 2 usage, 3 a new image was committed\n"
 	"and a restart into it is due.\n";

@@ -86,6 +86,24 @@ bool rb_img_field_ok(const char *s, bool allow_comma);
  */
 bool rb_img_list_fits(const char *list, const char *const *names, size_t n);
 
+/*
+ * The order of image versions (docs/image-format.md#versions). A numeric
+ * version is dotted decimal numbers ("4.1.3.0.6"): compared segment by
+ * segment as numbers, leading zeros and missing segments count as 0 (so
+ * "1.02" = "1.2" and "1.0" = "1"). Any other version ("2.1-rc1", "-") is
+ * ordered only against the very same string.
+ */
+enum rb_img_order {
+	RB_IMG_OLDER = -1,
+	RB_IMG_SAME = 0,
+	RB_IMG_NEWER = 1,
+	RB_IMG_UNORDERED = 2,
+};
+
+bool rb_img_version_numeric(const char *v);
+/* How version a compares with version b. */
+enum rb_img_order rb_img_version_order(const char *a, const char *b);
+
 /* --- keys (image_key.c) --- */
 
 #define RB_KEY_PUB_LEN	32

@@ -34,8 +34,9 @@ static const char image_usage[] =
 	"                                    exit 0 only when FILE is valid and trusted\n"
 	"  show [--keys DIR] FILE            print the header (--json)\n"
 	"  install [--keys DIR] [--model M]... [--hw H] [--name APPNAME] [--read-back]\n"
-	"          [--insecure-unsigned] [--chunk BYTES] [slot options] FILE\n"
-	"                                    stream FILE into the inactive slot and commit it\n"
+	"          [--insecure-unsigned] [--allow-downgrade] [--chunk BYTES] [slot options] FILE\n"
+	"                                    stream FILE into the inactive slot and commit it;\n"
+	"                                    --allow-downgrade: also when older than the floor\n"
 	"Slot options: --slot-a DEV --slot-b DEV --hook PROG --max-tries N (docs/commit.md)\n";
 
 static int usage_err(void)
@@ -548,6 +549,7 @@ static int install_file(struct rb_ctx *ctx, char **argv, struct rb_slot_opts *op
 	pol.raw_name = o.name;
 	pol.insecure_unsigned = o.insecure;
 	pol.readback = o.readback;
+	pol.allow_downgrade = o.allow_downgrade;
 	fd = open(argv[optind], O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		rb_err("image install: cannot open '%s': %s", argv[optind], strerror(errno));

@@ -69,6 +69,54 @@ bool rb_img_field_ok(const char *s, bool allow_comma)
 	return true;
 }
 
+bool rb_img_version_numeric(const char *v)
+{
+	bool digit = false;	/* the current segment has a digit */
+
+	for (; *v; v++) {
+		if (*v >= '0' && *v <= '9')
+			digit = true;
+		else if (*v == '.' && digit)
+			digit = false;
+		else
+			return false;
+	}
+	return digit;	/* no empty version, no trailing dot */
+}
+
+/* The next segment of a numeric version, without leading zeros; "" past the end. */
+static const char *segment(const char **v, size_t *len)
+{
+	const char *s = *v, *e = s + strcspn(s, ".");
+
+	*v = *e ? e + 1 : e;
+	while (s < e && *s == '0')
+		s++;
+	*len = (size_t)(e - s);
+	return s;
+}
+
+enum rb_img_order rb_img_version_order(const char *a, const char *b)
+{
+	if (!strcmp(a, b))
+		return RB_IMG_SAME;
+	if (!rb_img_version_numeric(a) || !rb_img_version_numeric(b))
+		return RB_IMG_UNORDERED;
+	while (*a || *b) {
+		size_t la, lb;
+		const char *sa = segment(&a, &la), *sb = segment(&b, &lb);
+		int c;
+
+		/* Without leading zeros the longer number is the larger: no overflow. */
+		if (la != lb)
+			return la < lb ? RB_IMG_OLDER : RB_IMG_NEWER;
+		c = memcmp(sa, sb, la);
+		if (c)
+			return c < 0 ? RB_IMG_OLDER : RB_IMG_NEWER;
+	}
+	return RB_IMG_SAME;
+}
+
 static bool all_zero(const uint8_t *p, size_t len)
 {
 	for (size_t i = 0; i < len; i++)

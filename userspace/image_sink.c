@@ -86,6 +86,10 @@ static int check_header(struct rb_image_sink *is)
 	if (h->payload_len > is->sink.limit - RB_IMG_HDR_LEN)
 		return refuse(is, -EFBIG, "payload of %llu bytes exceeds the limit",
 			      (unsigned long long)h->payload_len);
+	/* No downgrade: decided on the header, before a byte reaches a slot. */
+	err = rb_slots_may_install(is->slots, h->name, h->version, pol->allow_downgrade);
+	if (err)
+		return refuse(is, err, "%s", is->slots->why);
 	if (rb_slots_active_is(is->slots, h->name, h->digest))
 		return refuse(is, -EALREADY, "%s %s is already the active image", h->name, h->version);
 	return begin_payload(is, h->payload_len);

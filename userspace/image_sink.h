@@ -34,6 +34,8 @@ struct rb_image_policy {
 	bool insecure_unsigned;
 	const char *raw_name;		/* name recorded for a raw payload */
 	bool readback;			/* re-read the slot after fdatasync and hash it again */
+	/* Install an image older than the rollback floor: from the command line only. */
+	bool allow_downgrade;
 };
 
 enum rb_image_phase {

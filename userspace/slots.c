@@ -327,6 +327,33 @@ bool rb_slots_active_is(const struct rb_slots *s, const char *name, const uint8_
 	       (!digest || !memcmp(si->digest, digest, sizeof(si->digest)));
 }
 
+int rb_slots_may_install(struct rb_slots *s, const char *name, const char *version,
+			 bool allow_downgrade)
+{
+	const char *floor = s->rec.floor;
+	enum rb_img_order order;
+
+	if (!floor[0])
+		return 0;	/* nothing confirmed yet */
+	order = rb_img_version_order(version, floor);
+	if (order == RB_IMG_SAME || order == RB_IMG_NEWER)
+		return 0;
+	if (allow_downgrade) {
+		rb_warn("installing %s %s %s the rollback floor %s: allowed by --allow-downgrade",
+			name, version, order == RB_IMG_OLDER ? "older than" : "not ordered against",
+			floor);
+		return 0;
+	}
+	if (order == RB_IMG_OLDER)
+		return fail(s, -EPERM, "image %s %s is older than %s, the version last confirmed on "
+			    "this handset (the rollback floor): refusing a downgrade "
+			    "(--allow-downgrade on the command line installs it)", name, version, floor);
+	return fail(s, -EPERM, "image %s version %s cannot be ordered against %s, the version last "
+		    "confirmed on this handset (only dotted numbers are ordered): refusing a possible "
+		    "downgrade (--allow-downgrade on the command line installs it)", name, version,
+		    floor);
+}
+
 void rb_slots_owe_hook(struct rb_slots *s, enum rb_hook_event ev)
 {
 	s->rec.hook = s->cfg.hook && *s->cfg.hook ? ev : RB_HOOK_NONE;
@@ -429,6 +456,10 @@ int rb_slots_mark_good(struct rb_slots *s)
 			    "confirm after restarting into it", rb_slot_letter(s->rec.active));
 	s->rec.pending = false;
 	s->rec.tries = 0;
+	/* Confirmed: no image older than this one is installed from now on
+	 * (an unsigned lab image has no version and leaves the floor). */
+	if (!s->rec.slot[s->rec.active].insecure)
+		memcpy(s->rec.floor, s->rec.slot[s->rec.active].version, sizeof(s->rec.floor));
 	rb_slots_owe_hook(s, RB_HOOK_GOOD);
 	err = rb_slots_save(s);
 	if (err)

@@ -71,6 +71,15 @@ struct rb_slots_rec {
 	 * with pending 1 and nothing owed; rb_slots_save drops it otherwise.
 	 */
 	char hook_boot[RB_BOOT_ID_LEN + 1];
+	/*
+	 * The rollback floor: the version of the image last confirmed
+	 * (mark-good) on this handset; "" when none. An image older than it
+	 * is refused unless the command line allows it (rb_slots_may_install).
+	 * A commit and a rollback keep it, so the rollback target stays
+	 * valid; mark-good sets it. Records without the line take the version
+	 * of a confirmed active image.
+	 */
+	char floor[RB_IMG_VERSION_LEN];
 	struct rb_slot_info slot[2];
 };
 
@@ -175,6 +184,14 @@ const char *rb_slot_state_name(enum rb_slot_state st);
 const char *rb_hook_event_name(enum rb_hook_event ev);
 /* Is the active image the one named name (and, if digest is not NULL, with that digest)? */
 bool rb_slots_active_is(const struct rb_slots *s, const char *name, const uint8_t *digest);
+/*
+ * No downgrade: may the image name, version be installed over the record's
+ * rollback floor? 0, or -EPERM (older than the floor, or a version that
+ * cannot be ordered against it; s->why says which) unless allow_downgrade,
+ * which only the command line sets (then 0, with a warning).
+ */
+int rb_slots_may_install(struct rb_slots *s, const char *name, const char *version,
+			 bool allow_downgrade);
 
 /*
  * Run the hook event the record owes (rec.hook), if any, then replace the
@@ -251,7 +268,8 @@ int rb_slots_rec_format(const struct rb_slots_rec *rec, char *buf, size_t cap);
 /*
  * Command-line options shared by the verbs that touch slots (slots_cmd.c):
  * --slot-a DEV --slot-b DEV --hook PROG --max-tries N --keys DIR --model M
- * (repeatable) --hw H --read-back --insecure-unsigned --name APPNAME.
+ * (repeatable) --hw H --read-back --insecure-unsigned --name APPNAME
+ * --allow-downgrade.
  */
 #define RB_SLOT_MODELS_MAX 8
 struct rb_config;
@@ -267,6 +285,7 @@ struct rb_slot_opts {
 	const char *name;
 	bool readback;
 	bool insecure;
+	bool allow_downgrade;		/* --allow-downgrade: never from a file or the network */
 };
 
 enum {
@@ -280,6 +299,7 @@ enum {
 	RB_OPT_NAME,
 	RB_OPT_READBACK,
 	RB_OPT_INSECURE,
+	RB_OPT_ALLOW_DOWNGRADE,
 };
 #define RB_SLOT_LONGOPTS                                                       \
 	{ "slot-a", required_argument, NULL, RB_OPT_SLOT_A },                  \
@@ -291,7 +311,8 @@ enum {
 	{ "hw", required_argument, NULL, RB_OPT_HW },                          \
 	{ "name", required_argument, NULL, RB_OPT_NAME },                      \
 	{ "read-back", no_argument, NULL, RB_OPT_READBACK },                   \
-	{ "insecure-unsigned", no_argument, NULL, RB_OPT_INSECURE }
+	{ "insecure-unsigned", no_argument, NULL, RB_OPT_INSECURE },           \
+	{ "allow-downgrade", no_argument, NULL, RB_OPT_ALLOW_DOWNGRADE }
 
 #define RB_DEFAULT_KEYS_DIR "/etc/ringboot/keys"
 

@@ -122,6 +122,9 @@ int rb_slot_opt(struct rb_slot_opts *o, int c, const char *arg)
 	case RB_OPT_INSECURE:
 		o->insecure = true;
 		return 1;
+	case RB_OPT_ALLOW_DOWNGRADE:
+		o->allow_downgrade = true;
+		return 1;
 	}
 	return 0;
 }
@@ -323,6 +326,8 @@ static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, 
 		rb_json_str(&j, s.rec.hook ? rb_hook_event_name(s.rec.hook) : NULL);
 		rb_json_key(&j, "restart_due");
 		rb_json_bool(&j, rb_slots_restart_due(&s));
+		rb_json_key(&j, "floor");
+		rb_json_str(&j, s.rec.floor[0] ? s.rec.floor : NULL);
 		if (given[1]) {
 			rb_json_key(&j, "have");
 			rb_json_bool(&j, have);
@@ -344,6 +349,9 @@ static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, 
 		       rb_slot_letter(s.rec.active), s.rec.tries, s.cfg.max_tries);
 	else
 		printf("active: %c (confirmed)\n", rb_slot_letter(s.rec.active));
+	if (s.rec.floor[0])
+		printf("floor: %s (the version last confirmed: an older image is refused without "
+		       "--allow-downgrade)\n", s.rec.floor);
 	/* status only reports it: the verbs that act on the slots run it. */
 	if (s.rec.hook)
 		printf("hook owed: %s for slot %c (the hook has not completed; the next ringboot "

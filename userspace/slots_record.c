@@ -171,6 +171,12 @@ static int parse_line(struct rb_slots_rec *rec, const char *key, const char *val
 			return -EINVAL;
 		rec->hook = (enum rb_hook_event)i;
 		seen[0] |= 32;
+	} else if (!strcmp(key, "floor")) {
+		/* Optional: records of earlier agents lack it (derived below). */
+		if (!*val || strlen(val) >= sizeof(rec->floor) || !rb_img_field_ok(val, false))
+			return -EINVAL;
+		memcpy(rec->floor, val, strlen(val) + 1);
+		seen[0] |= 128;
 	} else if (!strcmp(key, "hookboot")) {
 		/* Optional: only after a late commit hook (rb_slots_restart_due). */
 		if (!rb_boot_id_ok(val))
@@ -270,6 +276,16 @@ int rb_slots_rec_parse(const char *buf, size_t len, struct rb_slots_rec *rec,
 		return rb_img_fail(-EBADMSG, why, whylen, "record checksum mismatch");
 	if ((seen[0] & 31) != 31 || !(seen[1] & 1) || !(seen[2] & 1))
 		return rb_img_fail(-EBADMSG, why, whylen, "record lacks a required entry");
+	/*
+	 * A record written before the floor existed: the confirmed active
+	 * image was the last one confirmed (an unsigned one has no version).
+	 */
+	if (!(seen[0] & 128) && rec->active >= 0 && !rec->pending) {
+		const struct rb_slot_info *si = &rec->slot[rec->active];
+
+		if (si->state == RB_SLOT_GOOD && !si->insecure && si->version[0])
+			memcpy(rec->floor, si->version, sizeof(rec->floor));
+	}
 	return check_consistent(rec, why, whylen);
 }
 
@@ -307,6 +323,8 @@ int rb_slots_rec_format(const struct rb_slots_rec *rec, char *buf, size_t cap)
 		  rec->pending, rec->tries, rb_hook_event_name(rec->hook));
 	if (!err && rec->hook_boot[0])
 		err = put(buf, cap, &off, "hookboot %s\n", rec->hook_boot);
+	if (!err && rec->floor[0])
+		err = put(buf, cap, &off, "floor %s\n", rec->floor);
 	for (int i = 0; i < 2 && !err; i++) {
 		const struct rb_slot_info *si = &rec->slot[i];
 		char c = rb_slot_letter(i);

@@ -45,6 +45,8 @@ head -c 1000000 /dev/urandom > p1
 head -c 1500001 /dev/urandom > p2
 ok "pack v1" "$R" image pack --key k1 --name APP_V1.tar --version 1.0 --models 9611G,96x1* p1 -o v1.img
 ok "pack v2 with the rotated key" "$R" image pack --key k2 --name APP_V2.tar --version 2.0 --models 9611G --hw 1,2 p2 -o v2.img
+# v3 (newer than v2) for what must get past the version check of the header.
+ok "pack v3" "$R" image pack --key k1 --name APP_V3.tar --version 3.0 --models 9611G p1 -o v3.img
 is "$(stat -c %s v1.img)" "$((4096 + 1000000))" "payload follows the 4096-byte header"
 is "$(tail -c +4097 v1.img | sha256sum)" "$(sha256sum < p1)" "payload stored unchanged"
 is "$("$R" image show --json v1.img | jget '["header"]["name"]')" "APP_V1.tar" "show --json: name"
@@ -117,14 +119,19 @@ cp v1.img sig.img; patch_at sig.img 4040 '\x00\x01'
 bad_case "bad signature" sig.img "bad header signature"
 cp v1.img name.img; patch_at name.img 80 'B'
 bad_case "altered signed field" name.img "bad header signature"
+# v2 is confirmed: v1 is older than the rollback floor, refused on its header.
+bad_case "older version (downgrade)" v1.img "older than"
+cp v1.img flip-old.img; patch_at flip-old.img 600000 '\x5a'
+bad_case "older version with a damaged payload: the header refuses it first" flip-old.img "older than"
 # The file's size tells already on the header that the payload is short.
 head -c $((4096 + 500000)) v1.img > trunc-pay.img
 bad_case "truncated payload" trunc-pay.img "truncated payload"
 HEADER_LEVEL=
-cp v1.img flip.img; patch_at flip.img 600000 '\x5a'
+cp v3.img flip.img; patch_at flip.img 600000 '\x5a'
 bad_case "payload bit-flip" flip.img "digest mismatch"
-bad_case "truncated payload, size unknown (stream)" /dev/stdin "truncated payload" < <(cat trunc-pay.img)
-cp v1.img trail.img; printf 'garbage' >> trail.img
+head -c $((4096 + 500000)) v3.img > trunc-pay3.img
+bad_case "truncated payload, size unknown (stream)" /dev/stdin "truncated payload" < <(cat trunc-pay3.img)
+cp v3.img trail.img; printf 'garbage' >> trail.img
 bad_case "trailing garbage" trail.img "trailing"
 bad_case "trailing garbage, size unknown (stream)" /dev/stdin "trailing" < <(cat trail.img)
 bad_case "payload bit-flip (stream)" /dev/stdin "digest mismatch" < <(cat flip.img)
@@ -149,13 +156,13 @@ is "$(tail -1 hook.log)" "commit b $ST/slot-b APP_V2.tar" "hook got event, slot 
 ok "mark-good runs the hook" rb mark-good --hook "$T/hook.sh"
 is "$(tail -1 hook.log)" "good b $ST/slot-b APP_V2.tar" "hook told of mark-good"
 touch hook.fail
-nok "install fails when the hook fails" rb image install --keys keys --hook "$T/hook.sh" v1.img
+nok "install fails when the hook fails" rb image install --keys keys --hook "$T/hook.sh" v3.img
 is "$(rb status --json | jget '["active"]')" "b" "failed hook: old slot stays active"
 is "$(rb status --json | jget '["slots"][0]["state"]')" "good" "failed hook: new slot complete but inactive"
 rm hook.fail
 
 # --- rollback after N unconfirmed boots
-ok "install v1 for the rollback test (with --read-back)" rb image install --keys keys --read-back v1.img
+ok "install v3 for the rollback test (with --read-back)" rb image install --keys keys --read-back v3.img
 for n in 1 2; do
 	is "$(rb count-boot --max-tries 2 --json | jget '["tries"]')" "$n" "count-boot $n of 2"
 done
@@ -187,4 +194,42 @@ ok "config file supplies keys and slot files" sh -c "
 nok "config MODEL is enforced" sh -c "
 	printf 'SET IMAGE_KEYS_DIR $T/keys\nSET MODEL 9608\n' > '$T/rb2.conf' &&
 	'$R' --config '$T/rb2.conf' --state-dir '$T/st3' image install v1.img"
+# --- no downgrade: the rollback floor after commit, mark-good and rollback
+DS=$T/down
+rd() { "$R" --state-dir "$DS" "$@"; }
+floor() { rd status --json | jget '["floor"]'; }
+ok "downgrade: install v1" rd image install --keys keys v1.img
+is "$(floor)" "None" "no floor before anything is confirmed"
+ok "downgrade: confirm v1" rd mark-good
+is "$(floor)" "1.0" "mark-good sets the floor to v1's version"
+ok "downgrade: install v2" rd image install --keys keys v2.img
+is "$(floor)" "1.0" "a commit keeps the floor (v1 stays the rollback target)"
+for n in 1 2; do rd count-boot --max-tries 1 >/dev/null; done
+is "$(rd status --json | jget '["slots"][0]["name"]')/$(rd status --json | jget '["active"]')/$(floor)" \
+	"APP_V1.tar/a/1.0" "unconfirmed v2 rolled back to v1: the floor is still v1's"
+ok "downgrade: install v2 again after the rollback" rd image install --keys keys v2.img
+ok "downgrade: confirm v2" rd mark-good
+is "$(floor)" "2.0" "mark-good raises the floor to v2's version"
+rec=$(sha256sum < "$DS/slots.state") slot_a=$(sha256sum < "$DS/slot-a")
+out=$(rd image install --keys keys v1.img 2>&1)
+is "$?" 1 "a fresh install of v1 (older than the floor) is refused"
+case $out in *"APP_V1.tar 1.0 is older than 2.0"*"--allow-downgrade"*) pass "the refusal names both versions and the way out" ;;
+	*) fail "the refusal names both versions and the way out"; diag "$out" ;; esac
+is "$(sha256sum < "$DS/slots.state")/$(sha256sum < "$DS/slot-a")" "$rec/$slot_a" \
+	"the refusal came on the header: neither the record nor slot a changed"
+out=$(rd status)
+case $out in *"floor: 2.0"*) pass "status shows the floor" ;; *) fail "status shows the floor"; diag "$out" ;; esac
+"$R" image pack --key k1 --name APP_V2_RESPIN.tar --version 2.00 --models 9611G p1 -o v2b.img >/dev/null
+ok "another image of the same version (2.00 = 2.0) is no downgrade" rd image install --keys keys v2b.img
+ok "downgrade: confirm it" rd mark-good
+"$R" image pack --key k1 --name APP_RC.tar --version 2.1-rc1 --models 9611G p1 -o rc.img >/dev/null
+out=$(rd image install --keys keys rc.img 2>&1)
+case $? in 1) case $out in *"cannot be ordered"*) pass "a version that is not dotted numbers cannot be ordered: refused" ;;
+	*) fail "a version that is not dotted numbers cannot be ordered: refused"; diag "$out" ;; esac ;;
+	*) fail "a version that is not dotted numbers cannot be ordered: refused"; diag "$out" ;; esac
+ok "--allow-downgrade on the command line installs v1" rd image install --keys keys --allow-downgrade v1.img
+is "$(floor)" "2.00" "the floor stays while v1 is pending"
+ok "downgrade: confirm v1" rd mark-good
+is "$(floor)" "1.0" "confirming the allowed downgrade lowers the floor to v1"
+ok "then v2 installs again (newer)" rd image install --keys keys v2.img
 done_testing

@@ -15,7 +15,7 @@ static int same(const struct rb_slots_rec *a, const struct rb_slots_rec *b)
 {
 	if (a->generation != b->generation || a->active != b->active ||
 	    a->pending != b->pending || a->tries != b->tries || a->hook != b->hook ||
-	    strcmp(a->hook_boot, b->hook_boot))
+	    strcmp(a->hook_boot, b->hook_boot) || strcmp(a->floor, b->floor))
 		return 0;
 	for (int i = 0; i < 2; i++) {
 		const struct rb_slot_info *x = &a->slot[i], *y = &b->slot[i];

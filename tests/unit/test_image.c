@@ -225,6 +225,55 @@ static void model_and_hw_fit(void **state)
 	assert_true(rb_img_list_fits("", j179, 1));		/* empty list: any */
 }
 
+/* The version order of docs/image-format.md#versions, in both directions. */
+static void version_order(void **state)
+{
+	static const struct {
+		const char *a, *b;
+		enum rb_img_order want;	/* how a compares with b */
+	} cases[] = {
+		{ "1.0", "2.0", RB_IMG_OLDER },
+		{ "2.0", "1.0", RB_IMG_NEWER },
+		{ "1.10", "1.9", RB_IMG_NEWER },		/* numbers, not text */
+		{ "4.1.3.0.6", "4.1.3.0.10", RB_IMG_OLDER },
+		{ "6.6.4.1", "6.6.4", RB_IMG_NEWER },		/* a missing segment is 0 */
+		{ "1.0", "1", RB_IMG_SAME },
+		{ "1.0.0", "1", RB_IMG_SAME },
+		{ "1.02", "1.2", RB_IMG_SAME },		/* leading zeros do not count */
+		{ "007", "7", RB_IMG_SAME },
+		{ "0", "0.0.0", RB_IMG_SAME },
+		{ "10", "9.99", RB_IMG_NEWER },
+		/* longer than any integer type: still compared as numbers */
+		{ "123456789012345678901234567890.1", "123456789012345678901234567891", RB_IMG_OLDER },
+		{ "000000000000000000000000000000000001", "1", RB_IMG_SAME },
+		/* anything else is ordered only against itself */
+		{ "2.1-rc1", "2.1-rc1", RB_IMG_SAME },
+		{ "2.1-rc1", "2.0", RB_IMG_UNORDERED },
+		{ "2.0", "2.1-rc1", RB_IMG_UNORDERED },
+		{ "V474", "V480", RB_IMG_UNORDERED },
+		{ "-", "1.0", RB_IMG_UNORDERED },
+		{ "1..2", "1.2", RB_IMG_UNORDERED },
+		{ ".1", "0.1", RB_IMG_UNORDERED },
+		{ "1.", "1", RB_IMG_UNORDERED },
+		{ "", "1", RB_IMG_UNORDERED },
+		{ "+1", "1", RB_IMG_UNORDERED },
+		{ "1e3", "1000", RB_IMG_UNORDERED },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum rb_img_order back = cases[i].want == RB_IMG_OLDER ? RB_IMG_NEWER :
+					 cases[i].want == RB_IMG_NEWER ? RB_IMG_OLDER : cases[i].want;
+
+		if (rb_img_version_order(cases[i].a, cases[i].b) != cases[i].want ||
+		    rb_img_version_order(cases[i].b, cases[i].a) != back)
+			fail_msg("'%s' vs '%s'", cases[i].a, cases[i].b);
+	}
+	assert_true(rb_img_version_numeric("4.1.3.0.6"));
+	assert_true(rb_img_version_numeric("0"));
+	assert_false(rb_img_version_numeric("4.1.3.0.6a"));
+	assert_false(rb_img_version_numeric(""));
+}
+
 static void hex_helpers(void **state)
 {
 	uint8_t b[4];
@@ -249,6 +298,7 @@ int main(void)
 		cmocka_unit_test(pem_round_trip_and_openssl_forms),
 		cmocka_unit_test(pem_refuses_damage),
 		cmocka_unit_test(model_and_hw_fit),
+		cmocka_unit_test(version_order),
 		cmocka_unit_test(hex_helpers),
 	};
 

@@ -58,8 +58,9 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
-/* A signed image of len payload bytes (pattern seeded by tag) in *out. */
-static size_t make_image(const char *name, uint8_t tag, size_t len, uint8_t **out)
+/* A signed image of version, len payload bytes (pattern seeded by tag) in *out. */
+static size_t make_image_v(const char *name, const char *version, uint8_t tag, size_t len,
+			   uint8_t **out)
 {
 	struct rb_img_hdr h = { 0 };
 	uint8_t *img = malloc(RB_IMG_HDR_LEN + len);
@@ -71,12 +72,17 @@ static size_t make_image(const char *name, uint8_t tag, size_t len, uint8_t **ou
 	assert_int_equal(wc_Sha256Hash(img + RB_IMG_HDR_LEN, (word32)len, h.digest), 0);
 	memcpy(h.keyid, kr.key[0].id, RB_IMG_KEYID_LEN);
 	snprintf(h.name, sizeof(h.name), "%s", name);
-	snprintf(h.version, sizeof(h.version), "1");
+	snprintf(h.version, sizeof(h.version), "%s", version);
 	snprintf(h.models, sizeof(h.models), "9611G");
 	assert_int_equal(rb_img_build(&h, img), 0);
 	assert_int_equal(rb_img_sign(img, seed), 0);
 	*out = img;
 	return RB_IMG_HDR_LEN + len;
+}
+
+static size_t make_image(const char *name, uint8_t tag, size_t len, uint8_t **out)
+{
+	return make_image_v(name, "1", tag, len, out);
 }
 
 static void fresh_slots(struct rb_slots *s, const char *sub)
@@ -170,6 +176,14 @@ static void record_round_trip(void **state)
 	assert_int_equal(rb_slots_rec_parse(buf, (size_t)n, &p, why, sizeof(why)), 0);
 	assert_string_equal(p.hook_boot, BOOT1);
 	assert_true(p.pending);
+	/* The rollback floor: written only when there is one. */
+	assert_null(strstr(buf, "floor"));
+	snprintf(r.floor, sizeof(r.floor), "4.1.3.0.6");
+	n = rb_slots_rec_format(&r, buf, sizeof(buf));
+	assert_true(n > 0);
+	assert_non_null(strstr(buf, "\nfloor 4.1.3.0.6\n"));
+	assert_int_equal(rb_slots_rec_parse(buf, (size_t)n, &p, why, sizeof(why)), 0);
+	assert_string_equal(p.floor, "4.1.3.0.6");
 }
 
 /* A record as the agent wrote it before the hook field existed. */
@@ -206,6 +220,8 @@ static void record_without_hook_field(void **state)
 	assert_non_null(strstr(buf, "\nhook none\n"));
 	assert_int_equal(rb_slots_rec_parse(buf, (size_t)n, &p, why, sizeof(why)), 0);
 	assert_int_equal(p.hook, RB_HOOK_NONE);
+	/* Pending: the floor is not the active image's (it is not confirmed). */
+	assert_string_equal(p.floor, "");
 }
 
 /* Re-checksum an edited record so only the edit itself is judged. */
@@ -218,6 +234,16 @@ static size_t reseal(char *buf)
 	wc_Sha256Hash((uint8_t *)buf, (word32)n, sum);
 	rb_hex(sum, 32, hex);
 	return n + (size_t)snprintf(check, 80, "check %s\n", hex);
+}
+
+/* Replace the first from in buf by to. */
+static void rec_splice(char *buf, const char *from, const char *to)
+{
+	char *at = strstr(buf, from);
+
+	assert_non_null(at);
+	memmove(at + strlen(to), at + strlen(from), strlen(at + strlen(from)) + 1);
+	memcpy(at, to, strlen(to));
 }
 
 static void record_refusals(void **state)
@@ -298,6 +324,14 @@ static void record_refusals(void **state)
 	EDIT("hook none\n", "hook none\nhookboot " BOOT1 "\n", "without a pending image");
 	EDIT("pending 0\ntries 0\nhook none\n", "pending 1\ntries 0\nhook commit\nhookboot " BOOT1 "\n",
 	     "owed");
+	/* The rollback floor: a version, once. */
+	EDIT("hook none\n", "hook none\nfloor \n", "bad value");
+	EDIT("hook none\n", "hook none\nfloor\n", "no value");
+	EDIT("hook none\n", "hook none\nfloor 1.0\nfloor 2.0\n", "twice");
+	EDIT("hook none\n", "hook none\nfloor 1,0\n", "bad value");
+	EDIT("hook none\n", "hook none\nfloor 1.0 2\n", "bad value");
+	EDIT("hook none\n", "hook none\nfloor "
+	      "1234567890123456789012345678901234567890123456789012345678901234\n", "bad value");
 #undef EDIT
 	/* ... while the consistent owed events parse. */
 	{
@@ -337,6 +371,11 @@ static void record_refusals(void **state)
 		assert_string_equal(p.hook_boot, BOOT2);
 	}
 #undef LATE
+	/* A confirmed record without the line: the active image's version. */
+	memcpy(edit, buf, (size_t)n + 1);
+	rec_splice(edit, "a.version -\n", "a.version 6.6.4.0\n");
+	assert_int_equal(rb_slots_rec_parse(edit, reseal(edit), &p, why, sizeof(why)), 0);
+	assert_string_equal(p.floor, "6.6.4.0");
 	/* A newer agent's extra key is ignored. */
 	memcpy(edit, buf, (size_t)n + 1);
 	{
@@ -911,6 +950,85 @@ static void commit_save_failure(void **state)
 	free(two);
 }
 
+/*
+ * No downgrade: the rollback floor is the version last confirmed. A commit
+ * and a rollback keep it, mark-good sets it; an older image is refused on
+ * its header (nothing written) unless the command line allows it; an
+ * unsigned lab image is not checked and leaves the floor alone.
+ */
+static void rollback_floor(void **state)
+{
+	struct rb_image_policy pol = { .keys = &kr };
+	struct rb_image_policy raw = { .insecure_unsigned = true, .raw_name = "RAW" };
+	struct rb_slots s;
+	uint8_t *one, *two, *old, *rc, d[32];
+	size_t l1 = make_image_v("ONE", "1.0", 1, 9000, &one);
+	size_t l2 = make_image_v("TWO", "2.0", 2, 9000, &two);
+	size_t lo = make_image_v("OLD", "1.5", 3, 9000, &old);
+	size_t lr = make_image_v("RC", "2.1-rc1", 4, 9000, &rc);
+	uint64_t gen;
+	bool rolled;
+	char why[512];
+
+	fresh_slots(&s, "floor");
+	s.cfg.max_tries = 1;
+	assert_int_equal(feed(&s, &pol, one, l1, 4096, l1, why), 0);
+	assert_string_equal(s.rec.floor, "");		/* nothing confirmed yet */
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+	assert_string_equal(s.rec.floor, "1.0");
+	assert_int_equal(feed(&s, &pol, two, l2, 4096, l2, why), 0);
+	assert_string_equal(s.rec.floor, "1.0");	/* the rollback target stays valid */
+	assert_int_equal(rb_slots_count_boot(&s, &rolled), 0);
+	assert_int_equal(rb_slots_count_boot(&s, &rolled), 0);
+	assert_true(rolled);
+	assert_true(rb_slots_active_is(&s, "ONE", NULL));
+	assert_string_equal(s.rec.floor, "1.0");
+	/* 1.5 is newer than what runs (v2 was never confirmed): installed. */
+	assert_int_equal(feed(&s, &pol, old, lo, 4096, lo, why), 0);
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+	assert_string_equal(s.rec.floor, "1.5");
+	assert_int_equal(feed(&s, &pol, two, l2, 4096, l2, why), 0);
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_string_equal(s.rec.floor, "2.0");	/* on disk too */
+
+	/* Older than the floor, or not ordered against it: refused on the header. */
+	gen = s.rec.generation;
+	assert_int_equal(feed(&s, &pol, old, lo, 4096, lo, why), -EPERM);
+	assert_non_null(strstr(why, "OLD 1.5 is older than 2.0"));
+	assert_non_null(strstr(why, "--allow-downgrade"));
+	assert_int_equal(feed(&s, &pol, rc, lr, 4096, lr, why), -EPERM);
+	assert_non_null(strstr(why, "cannot be ordered"));
+	assert_int_equal(rb_slots_load(&s), 0);
+	assert_int_equal(s.rec.generation, gen);	/* no record written */
+	assert_int_equal(s.rec.slot[1].state, RB_SLOT_GOOD);	/* slot b keeps OLD */
+	assert_string_equal(s.rec.slot[1].name, "OLD");
+	assert_int_equal(rb_slots_hash(&s, 1, s.rec.slot[1].size, d), 0);
+	assert_memory_equal(d, s.rec.slot[1].digest, 32);
+	/* The same version again is no downgrade. */
+	assert_int_equal(feed(&s, &pol, two, l2, 4096, l2, why), -EALREADY);
+
+	/* Allowed (the command line): installed; the floor moves once confirmed. */
+	pol.allow_downgrade = true;
+	assert_int_equal(feed(&s, &pol, old, lo, 4096, lo, why), 0);
+	assert_string_equal(s.rec.floor, "2.0");
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+	assert_string_equal(s.rec.floor, "1.5");
+	pol.allow_downgrade = false;
+
+	/* An unsigned lab image: no version to check, no floor to set. */
+	assert_int_equal(feed(&s, &raw, one + RB_IMG_HDR_LEN, l1 - RB_IMG_HDR_LEN, 4096,
+			      l1 - RB_IMG_HDR_LEN, why), 0);
+	assert_int_equal(rb_slots_mark_good(&s), 0);
+	assert_true(s.rec.slot[s.rec.active].insecure);
+	assert_string_equal(s.rec.floor, "1.5");
+	assert_int_equal(feed(&s, &pol, one, l1, 4096, l1, why), -EPERM);
+	free(one);
+	free(two);
+	free(old);
+	free(rc);
+}
+
 /* A record that would not load again is never written. */
 static void unloadable_record_never_written(void **state)
 {
@@ -974,6 +1092,7 @@ int main(void)
 		cmocka_unit_test(commit_hook_failure_restores),
 		cmocka_unit_test(late_commit_hook_boot),
 		cmocka_unit_test(hook_boot_dropped_on_save),
+		cmocka_unit_test(rollback_floor),
 		cmocka_unit_test(commit_save_failure),
 		cmocka_unit_test(unloadable_record_never_written),
 		cmocka_unit_test(fault_spec_parsing),

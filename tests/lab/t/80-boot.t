@@ -118,9 +118,9 @@ printf '#!/bin/sh\necho "$RINGBOOT_EVENT $1 $RINGBOOT_IMAGE_NAME" >> "%s/hook.lo
 chmod +x "$hook"
 owed() { "$rb" --json status --state-dir "$st" |
 	python3 -c 'import json,sys; v=json.load(sys.stdin)["hook_owed"]; print(v or "")'; }
-killed_boot() {
+killed_boot() { # [BOOT OPTIONS]
 	lab_phone env RINGBOOT_FAULT=hook:1 "$rb" --json boot --config "$conf" --state-dir "$st" \
-		--sson "$sson" --hook "$hook" > /dev/null 2>&1
+		--sson "$sson" --hook "$hook" "$@" > /dev/null 2>&1
 	rc=$?
 }
 # The kernel boot id the agent sees (RINGBOOT_BOOT_ID): each test "boot" gets its own.
@@ -170,9 +170,20 @@ ok "confirmed after the restart" "$rb" mark-good --state-dir "$st" --hook "$hook
 # the late hook and counts nothing, mark-good refuses, boot exits 3 (also
 # when a later phase fails: the failure is reported all the same). The next
 # boot counts and confirms.
+# app-1.0 is older than app-2.0, confirmed: no downgrade from the network...
 script app-1.0
-killed_boot
-is "$rc/$(owed)" "137/commit" "ringboot.service order: the update to app-1.0 is killed before its hook"
+gen=$(jstatus generation)
+before=$(image_gets app-1.0)
+boot --sson "$sson" --hook "$hook"
+is "$rc/$(field phase)/$(phase_status image)/$(field active)/$(jstatus generation)" \
+	"1/image/failed/app-2.0/$gen" "a script naming the older app-1.0: refused in the image phase, nothing written"
+case $(field reason) in *"app-1.0 1.0 is older than 2.0"*"--allow-downgrade"*) pass "the reason names the versions" ;;
+	*) fail "the reason names the versions"; diag "$(field reason)" ;; esac
+is "$(jstatus floor)" "2.0" "the rollback floor is app-2.0's version"
+# ... only the command line allows it
+killed_boot --allow-downgrade
+is "$(image_gets app-1.0)" $((before + 2)) "both boots fetched the image (the first stopped on its header)"
+is "$rc/$(owed)" "137/commit" "ringboot.service order: the update to app-1.0 (--allow-downgrade) is killed before its hook"
 new_boot
 late_boot=$RINGBOOT_BOOT_ID
 : > "$LAB_DIR/hook.log"
