@@ -8,6 +8,7 @@
 #   tests/unit/test_*.c      -> build/tests/unit/test_*        (cmocka, TAP)
 #   tests/fuzz/fuzz_*.c      -> build/fuzz/fuzz_*              (libFuzzer, clang)
 #   tests/helpers/*.c        -> build/tests/helpers/*          (small test programs)
+#   tests/helpers/preload/*.c -> build/tests/helpers/preload/*.so (LD_PRELOAD shims)
 #   tests/selftests/*.c      -> build/tests/selftests/*        (kselftest style, KTAP)
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -66,6 +67,8 @@ FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
 HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/tests/helpers/%)
+PRELOAD_SRCS := $(sort $(wildcard tests/helpers/preload/*.c))
+PRELOAD_LIBS := $(PRELOAD_SRCS:tests/helpers/preload/%.c=$(BUILD)/tests/helpers/preload/%.so)
 SELFTEST_SRCS := $(sort $(wildcard tests/selftests/*.c))
 SELFTEST_BINS := $(SELFTEST_SRCS:tests/selftests/%.c=$(BUILD)/tests/selftests/%)
 
@@ -142,13 +145,19 @@ $(BUILD)/tests/helpers/%: tests/helpers/%.c $(BUILD)/libringboot.a $(HDRS)
 	$(quiet) "  LD      $@"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libringboot.a $(LDLIBS)
 
+# LD_PRELOAD shims: they sit below the agent and link none of it.
+$(BUILD)/tests/helpers/preload/%.so: tests/helpers/preload/%.c Makefile
+	@mkdir -p $(@D)
+	$(quiet) "  LD      $@"
+	$(Q)$(CC) -D_GNU_SOURCE -std=gnu11 $(WARN) -O2 -g -fPIC -shared -o $@ $< -ldl
+
 $(BUILD)/tests/selftests/%: tests/selftests/%.c $(HDRS) tests/selftests/ktap.h
 	@mkdir -p $(@D)
 	$(quiet) "  LD      $@"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/selftests -o $@ $< $(PKG_LIBS) -lm -lpthread
 
-tests: $(UNIT_BINS) $(HELPER_BINS) $(SELFTEST_BINS) $(BUILD)/ringboot
-helpers: $(HELPER_BINS)
+tests: $(UNIT_BINS) $(HELPER_BINS) $(PRELOAD_LIBS) $(SELFTEST_BINS) $(BUILD)/ringboot
+helpers: $(HELPER_BINS) $(PRELOAD_LIBS)
 selftests: $(SELFTEST_BINS)
 
 # --- kernel module, through the top-level Kbuild
@@ -166,7 +175,7 @@ deps:
 	@[ -n "$(DEPS_DONE)" ] || $(DEPS_SCRIPT)
 
 # --- test suites
-check-unit: deps $(UNIT_BINS) $(BUILD)/ringboot
+check-unit: deps $(UNIT_BINS) $(PRELOAD_LIBS) $(BUILD)/ringboot
 	@tests/run-suite unit $(UNIT_BINS) $(sort $(wildcard tests/cli/*.t))
 
 check-asan: deps $(SAN_UNIT_BINS)
