@@ -294,9 +294,8 @@ static int timed_commit(struct rb_sink *s)
 
 	rb_report_end(&t->b->rep, ph, err, 0, "%s", err ? is->why :
 		      "slot fdatasync'ed, digest matched, state record replaced");
-	/* The transaction ends here either way: the slot layer undoes a failed one. */
-	if (err)
-		rb_sink_abort(t->inner);
+	/* A failed one is aborted by the fetch framework (timed_abort), which
+	 * ends the slot transaction. */
 	return err;
 }
 

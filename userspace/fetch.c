@@ -149,9 +149,10 @@ void rb_fetch_finish(struct rb_fetch *f, int err)
 		if (err)
 			snprintf(r->reason, sizeof(r->reason), "cannot commit the download: %s",
 				 strerror(-err));
-	} else {
-		rb_sink_abort(f->sink);
 	}
+	/* A failed commit is a failure too: abort ends what it began (sink.h). */
+	if (err)
+		rb_sink_abort(f->sink);
 	r->err = err;
 	if (err && !r->reason[0])
 		snprintf(r->reason, sizeof(r->reason), "%s", strerror(-err));

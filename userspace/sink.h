@@ -19,9 +19,9 @@
  *    still fail (digest mismatch, fsync error).
  *  - abort() on any failure: nothing becomes visible, the final name (or the
  *    active slot) is untouched. Called at most once, never after a commit()
- *    that succeeded; after a commit() that failed it may be called and must
- *    be harmless (the image sink needs it to end its slot transaction: its
- *    callers, `image install` and boot.c's timed sink, call it there).
+ *    that succeeded; after a commit() that failed it is called too (the fetch
+ *    framework and `image install` do): the image sink ends its slot
+ *    transaction there, and every sink must take it.
  */
 #ifndef RINGBOOT_SINK_H
 #define RINGBOOT_SINK_H
