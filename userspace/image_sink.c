@@ -297,11 +297,12 @@ int rb_image_sink_init(struct rb_image_sink *is, struct rb_slots *slots,
 	is->pol = pol;
 	is->slots = slots;
 	is->target = -1;
+	/* Refused before anything is allocated: a failed init owns nothing. */
+	if (!pol->insecure_unsigned && (!pol->keys || !pol->keys->n))
+		return -ENOKEY;
 	is->buf = malloc(WBUF_LEN);
 	if (!is->buf)
 		return -ENOMEM;
-	if (!pol->insecure_unsigned && (!pol->keys || !pol->keys->n))
-		return -ENOKEY;
 	return 0;
 }
 

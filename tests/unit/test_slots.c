@@ -419,6 +419,20 @@ static void sink_streams_in_any_chunking(void **state)
 	free(img);
 }
 
+/* A sink that cannot start (no trusted key) owns nothing: a caller that
+ * does not free it leaks nothing (LeakSanitizer in the ASan build). */
+static void sink_init_refused_owns_nothing(void **state)
+{
+	struct rb_keyring none = { 0 };
+	struct rb_image_policy pol = { .keys = &none };
+	struct rb_image_sink is;
+	struct rb_slots s;
+
+	fresh_slots(&s, "nokey");
+	assert_int_equal(rb_image_sink_init(&is, &s, &pol), -ENOKEY);
+	assert_null(is.buf);
+}
+
 static void sink_rewind_restarts(void **state)
 {
 	struct rb_image_policy pol = { .keys = &kr };
@@ -1093,6 +1107,7 @@ int main(void)
 		cmocka_unit_test(late_commit_hook_boot),
 		cmocka_unit_test(hook_boot_dropped_on_save),
 		cmocka_unit_test(rollback_floor),
+		cmocka_unit_test(sink_init_refused_owns_nothing),
 		cmocka_unit_test(commit_save_failure),
 		cmocka_unit_test(unloadable_record_never_written),
 		cmocka_unit_test(fault_spec_parsing),
