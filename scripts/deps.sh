@@ -26,13 +26,13 @@ PKGS=(
 	iproute2 dnsmasq-base nginx tftpd-hpa tftp-hpa curl wget openssl
 	isc-dhcp-server kea-dhcp4-server lighttpd lighttpd-mod-openssl lighttpd-mod-gnutls
 	mini-httpd stunnel4 erlang-base erlang-tftp
-	tcpdump dmsetup e2fsprogs gnuplot-nox dkms procps psmisc xxd jq
+	tcpdump lldpd dmsetup e2fsprogs gnuplot-nox dkms procps psmisc xxd jq
 	groff-base man-db bsdextrautils
 )
 
 # Services (unit or init script names, without .service/.socket/.target) of the
 # daemons tests start themselves: never at boot.
-LAB_DAEMONS=(nginx tftpd-hpa isc-dhcp-server kea-dhcp4-server lighttpd mini-httpd stunnel stunnel4 epmd)
+LAB_DAEMONS=(nginx tftpd-hpa isc-dhcp-server kea-dhcp4-server lighttpd mini-httpd stunnel stunnel4 epmd lldpd)
 
 cache=${RINGBOOT_CACHE:-/var/cache/ringboot}
 policy=${RINGBOOT_POLICY_RC_D:-/usr/sbin/policy-rc.d}
