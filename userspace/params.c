@@ -43,6 +43,7 @@ static const char *const origin_names[RB_ORIGIN__COUNT] = {
 	[RB_ORIGIN_OPT176] = "option176",
 	[RB_ORIGIN_OPT242] = "option242",
 	[RB_ORIGIN_FILE] = "file",
+	[RB_ORIGIN_LLDP] = "lldp",
 	[RB_ORIGIN_CMDLINE] = "cmdline",
 };
 
@@ -80,7 +81,8 @@ int rb_origin_rank(enum rb_origin_kind kind)
 	case RB_ORIGIN_OPT176:	/* fall through: one site-specific rank */
 	case RB_ORIGIN_OPT242:	return 4;
 	case RB_ORIGIN_FILE:	return 5;
-	case RB_ORIGIN_CMDLINE:	return 6;
+	case RB_ORIGIN_LLDP:	return 6;
+	case RB_ORIGIN_CMDLINE:	return 7;
 	default:		return -1;
 	}
 }

@@ -11,7 +11,9 @@
  *
  * Precedence, lowest to highest (PROVISIONING.md "DHCP" and "Precedence"):
  *   default < configuration < DHCP standard options < option 43
- *           < site-specific option 242/176 < settings file < command line
+ *           < site-specific option 242/176 < settings file < LLDP < command line
+ * LLDP only ever sets the layer-2 names (L2Q, L2QVLAN, L2QAUD, ...), for which
+ * Avaya's J100 and 96x1 guides rank it above the settings file and DHCP.
  * STATIC (Avaya: "static programming override"): when the effective STATIC
  * has bit 0 set, configuration values of the file-server names (HTTPSRVR,
  * HTTPDIR, HTTPPORT, TLSSRVR, TLSDIR, TLSPORT, TFTPSRVR, TFTPDIR) rank above
@@ -59,12 +61,13 @@ enum rb_origin_kind {
 	RB_ORIGIN_OPT176,	/* site-specific option 176 (4600) */
 	RB_ORIGIN_OPT242,	/* site-specific option 242 (96xx, J100) */
 	RB_ORIGIN_FILE,		/* a SET in an upgrade script or settings file */
+	RB_ORIGIN_LLDP,		/* the switch's LLDP-MED Network Policy (lldp_listen.h) */
 	RB_ORIGIN_CMDLINE,	/* the command line (--var, --set) */
 	RB_ORIGIN__COUNT
 };
 
 /* Number of precedence ranks (176 and 242 share one). */
-#define RB_RANKS 7
+#define RB_RANKS 8
 
 struct rb_origin {
 	enum rb_origin_kind kind;
@@ -89,7 +92,10 @@ struct rb_param_view {
 struct rb_params *rb_params_new(void);
 void rb_params_free(struct rb_params *p);
 
-/* "default", "config", "dhcp", "option43", "option176", "option242", "file", "cmdline". */
+/*
+ * "default", "config", "dhcp", "option43", "option176", "option242", "file",
+ * "lldp", "cmdline".
+ */
 const char *rb_origin_name(enum rb_origin_kind kind);
 /* Inverse of rb_origin_name; RB_ORIGIN_NONE when unknown. */
 enum rb_origin_kind rb_origin_parse(const char *s);

@@ -108,6 +108,28 @@ static void command_line_wins_over_all(void **state)
 	assert_string_equal(rb_params_get(P, "X"), "cmd");
 }
 
+/*
+ * Avaya J100 / 96x1 guides ("Precedence of administration methods"): what
+ * LLDP sets (L2Q, L2QVLAN, L2QAUD, ...) outranks the settings file and DHCP;
+ * the handset's command line still wins.
+ */
+static void lldp_above_files_and_dhcp_below_cmdline(void **state)
+{
+	set("L2QVLAN", "234", RB_ORIGIN_OPT242);
+	set("L2QVLAN", "235", RB_ORIGIN_FILE);
+	assert_int_equal(set("L2QVLAN", "233", RB_ORIGIN_LLDP), 1);
+	assert_int_equal(set("L2QVLAN", "236", RB_ORIGIN_FILE), 0);
+	assert_int_equal(set("L2QVLAN", "237", RB_ORIGIN_DHCP), 0);
+	assert_string_equal(rb_params_get(P, "L2QVLAN"), "233");
+	assert_int_equal(set("L2QVLAN", "99", RB_ORIGIN_CMDLINE), 1);
+	assert_string_equal(rb_params_get(P, "L2QVLAN"), "99");
+	rb_params_clear_kind(P, RB_ORIGIN_CMDLINE);
+	assert_string_equal(rb_params_get(P, "L2QVLAN"), "233");
+	rb_params_clear_kind(P, RB_ORIGIN_LLDP);
+	assert_string_equal(rb_params_get(P, "L2QVLAN"), "236");
+	assert_string_equal(rb_origin_name(RB_ORIGIN_LLDP), "lldp");
+}
+
 static void config_above_default_below_dhcp(void **state)
 {
 	set("HTTPPORT", "80", RB_ORIGIN_DEFAULT);
@@ -257,6 +279,8 @@ static void save_and_load_round_trip(void **state)
 	rb_params_set(P, "H", 1, hostile, sizeof(hostile) - 1, &o);
 	set("H", "dhcp", RB_ORIGIN_DHCP);
 	set("EMPTY", "", RB_ORIGIN_CONFIG);
+	set("L2Q", "2", RB_ORIGIN_OPT242);
+	set("L2Q", "1", RB_ORIGIN_LLDP);
 	assert_int_equal(rb_params_save(P, path), 0);
 	assert_int_equal(rb_params_load(q, path), 0);
 	assert_true(rb_params_lookup(q, "H", &v));
@@ -267,6 +291,10 @@ static void save_and_load_round_trip(void **state)
 	rb_params_clear_kind(q, RB_ORIGIN_FILE);
 	assert_string_equal(rb_params_get(q, "H"), "dhcp");	/* every layer saved */
 	assert_string_equal(rb_params_get(q, "EMPTY"), "");
+	assert_true(rb_params_lookup(q, "L2Q", &v));
+	assert_int_equal(v.origin.kind, RB_ORIGIN_LLDP);
+	rb_params_clear_kind(q, RB_ORIGIN_LLDP);
+	assert_string_equal(rb_params_get(q, "L2Q"), "2");
 	rb_params_free(q);
 }
 
@@ -619,6 +647,7 @@ int main(void)
 		T(site_specific_option_wins_over_standard),
 		T(settings_file_wins_over_dhcp),
 		T(command_line_wins_over_all),
+		T(lldp_above_files_and_dhcp_below_cmdline),
 		T(config_above_default_below_dhcp),
 		T(same_rank_later_wins),
 		T(static_pins_configured_file_server),
