@@ -16,6 +16,7 @@
 
 #include "dhcp_pkt.h"
 #include "dhcp_sock.h"
+#include "packet_aux.h"
 
 #define HDRS (sizeof(struct iphdr) + sizeof(struct udphdr))
 
@@ -238,13 +239,11 @@ int rb_dhcp_sock_unicast(struct rb_dhcp_sock *s, const char *ifname, struct in_a
 int rb_dhcp_sock_recv(struct rb_dhcp_sock *s, uint8_t *buf, size_t cap,
 		      const uint8_t **payload, size_t *plen)
 {
-	union {
-		struct cmsghdr h;
-		char space[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
-	} ctl;
+	union rb_packet_ctl ctl;
 	struct iovec iov = { .iov_base = buf, .iov_len = cap };
 	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
 			     .msg_control = &ctl, .msg_controllen = sizeof(ctl) };
+	struct tpacket_auxdata aux;
 	bool partial = false;
 	char drain[64];
 	ssize_t n;
@@ -258,15 +257,8 @@ int rb_dhcp_sock_recv(struct rb_dhcp_sock *s, uint8_t *buf, size_t cap,
 	/* Oversized: larger than our buffer; never parse a cut datagram. */
 	if ((size_t)n > cap || (mh.msg_flags & MSG_TRUNC))
 		return 0;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c)) {
-		struct tpacket_auxdata aux;
-
-		if (c->cmsg_level != SOL_PACKET || c->cmsg_type != PACKET_AUXDATA ||
-		    c->cmsg_len < CMSG_LEN(sizeof(aux)))
-			continue;
-		memcpy(&aux, CMSG_DATA(c), sizeof(aux));
+	if (rb_packet_auxdata(&mh, &aux))
 		partial = aux.tp_status & TP_STATUS_CSUMNOTREADY;
-	}
 	return rb_dhcp_frame_check(buf, (size_t)n, partial, payload, plen) < 0 ? 0 : 1;
 }
 
