@@ -47,6 +47,8 @@ struct rb_boot_opts {
 	bool no_dhcp;			/* parameters come from configuration / --sson / --var */
 	bool configure;			/* DHCP configures the interface (default) */
 	unsigned int arp_ms;		/* ARP check of the offered address; 0: off */
+	int lldp_mode;			/* --lldp (LLDP_ENABLED's values); -1: the parameter */
+	long lldp_wait_ms;		/* --lldp-wait; -1: LLDP_WAIT_MS of the configuration */
 	const char *vars[RB_BOOT_MAX_VARS];	/* --var NAME=VALUE (command-line origin) */
 	unsigned int nvars;
 	struct rb_slot_opts slot;	/* slots, keys, models, hook, --insecure-unsigned */

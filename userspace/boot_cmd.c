@@ -22,6 +22,9 @@ static const char usage_text[] =
 	"  --no-dhcp             no DHCP: parameters from the configuration and --var\n"
 	"  --no-configure        DHCP leaves the interface's addresses and routes alone\n"
 	"  --arp-wait MS         ARP check of the offered address (default 100, 0: off)\n"
+	"  --lldp 0|1|2          LLDP-MED voice policy: 0 off, 1 on, 2 auto (default:\n"
+	"                        LLDP_ENABLED, else 2)\n"
+	"  --lldp-wait MS        listen for LLDP at most MS ms (default: LLDP_WAIT_MS)\n"
 	"  --var NAME=VALUE      set a parameter with command-line precedence (repeatable)\n"
 	"  --fastpath MODE       auto|on|off: kernel TFTP fast path (default: FASTPATH)\n"
 	"  --retries N           attempts per server for a file (default: RETRY_MAX)\n"
@@ -51,6 +54,8 @@ enum {
 	OPT_ARP_WAIT,
 	OPT_DEADLINE,
 	OPT_FILE_DEADLINE,
+	OPT_LLDP,
+	OPT_LLDP_WAIT,
 };
 
 static int set_fastpath(struct rb_fetch_opts *f, const char *v)
@@ -82,6 +87,8 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct rb_boot_
 		{ "arp-wait", required_argument, NULL, OPT_ARP_WAIT },
 		{ "deadline", required_argument, NULL, OPT_DEADLINE },
 		{ "file-deadline", required_argument, NULL, OPT_FILE_DEADLINE },
+		{ "lldp", required_argument, NULL, OPT_LLDP },
+		{ "lldp-wait", required_argument, NULL, OPT_LLDP_WAIT },
 		{ "ca", required_argument, NULL, RB_HTTP_OPT_CA },
 		{ "tls-server-id", required_argument, NULL, RB_HTTP_OPT_TLS_SERVER_ID },
 		{ "tls-prefer", required_argument, NULL, RB_HTTP_OPT_TLS_PREFER },
@@ -166,6 +173,23 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct rb_boot_
 			o->arp_ms = (unsigned int)ms;
 			break;
 		}
+		case OPT_LLDP: {
+			long mode;
+
+			if (rb_parse_long(optarg, RB_LLDP_OFF, RB_LLDP_AUTO, &mode)) {
+				rb_err("boot: --lldp must be 0, 1 or 2, not '%s'", optarg);
+				return -1;
+			}
+			o->lldp_mode = (int)mode;
+			break;
+		}
+		case OPT_LLDP_WAIT:
+			if (rb_parse_long(optarg, 0, RB_LLDP_WAIT_MS_MAX, &o->lldp_wait_ms)) {
+				rb_err("boot: --lldp-wait must be 0..%d ms, not '%s'",
+				       RB_LLDP_WAIT_MS_MAX, optarg);
+				return -1;
+			}
+			break;
 		case 'v':
 			rb_common_opt(ctx, RB_OPT_VERBOSE, NULL);
 			break;
@@ -205,6 +229,8 @@ static void config_defaults(struct rb_boot *b, bool fastpath_given, bool ca_give
 	if (o->retry_base_ms <= 0)
 		o->retry_base_ms = rb_config_int(b->conf, "RETRY_BASE_MS");
 	o->retry_max_ms = rb_config_int(b->conf, "RETRY_MAX_MS");
+	if (o->lldp_wait_ms < 0)
+		o->lldp_wait_ms = rb_config_int(b->conf, "LLDP_WAIT_MS");
 	if (o->retry_max_ms < o->retry_base_ms)
 		o->retry_max_ms = o->retry_base_ms;
 	if (o->deadline <= 0)
@@ -303,7 +329,8 @@ static void print_report(const struct rb_boot *b, int ret)
 int cmd_boot(struct rb_ctx *ctx, int argc, char **argv)
 {
 	struct rb_boot_opts o = { .configure = true, .retry_max = -1,
-				  .arp_ms = RB_DHCP_ARP_MS_DEFAULT };
+				  .arp_ms = RB_DHCP_ARP_MS_DEFAULT,
+				  .lldp_mode = -1, .lldp_wait_ms = -1 };
 	struct rb_boot b = { .ctx = ctx, .o = &o };
 	bool fastpath_given = false, ca_given = false;
 	int ret, r;

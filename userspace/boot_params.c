@@ -51,13 +51,30 @@ static void note_deadline(struct rb_boot *b, int err)
 			 b->o->deadline);
 }
 
-/* DHCP on the handset's interface, then the voice VLAN hop. */
+/*
+ * LLDP listening as a phase inside dhcp, from its start to its end, when it
+ * did anything: not when it was off, nor when nothing was heard before the
+ * lease (a network without LLDP: no row, no time).
+ */
+static void lldp_event(void *arg, const struct rb_lldp_listen *ls)
+{
+	struct rb_boot *b = arg;
+	char d[256];
+
+	if (rb_lldp_listen_open(ls) || ls->end == RB_LLDP_END_OFF || ls->end == RB_LLDP_END_QUIET)
+		return;
+	rb_lldp_listen_describe(ls, d, sizeof(d));
+	rb_report_add(&b->rep, "lldp", ls->start_ns, ls->end_ns, 0, 0, "%s", d);
+}
+
+/* DHCP on the handset's interface with LLDP alongside, then the voice VLAN hop. */
 static int boot_dhcp(struct rb_boot *b)
 {
 	const char *iface = boot_iface(b);
 	struct rb_dhcp_run r;
 	struct rb_dhcp_link *links, *active = NULL;
 	int ph = rb_report_begin(&b->rep, "dhcp"), err;
+	char vlan[96] = "";
 
 	rb_dhcp_run_init(&r, b->ctx->state_dir);
 	r.env_group = b->env_group;
@@ -65,6 +82,10 @@ static int boot_dhcp(struct rb_boot *b)
 	r.arp_ms = b->o->arp_ms;
 	r.deadline_ns = b->deadline_ns;
 	r.params = b->params;
+	r.lldp_mode = b->o->lldp_mode;
+	r.lldp_wait_ms = (uint32_t)b->o->lldp_wait_ms;
+	r.lldp_event = lldp_event;
+	r.lldp_arg = b;
 	links = calloc(2, sizeof(*links));
 	if (!links) {
 		err = -ENOMEM;
@@ -81,7 +102,7 @@ static int boot_dhcp(struct rb_boot *b)
 		goto out_nc;
 	}
 	err = rb_dhcp_acquire(&r, &links[0], 0);
-	if (err) {
+	if (err < 0) {	/* 1: LLDP's voice VLAN came before a lease (dhcp_run.h) */
 		snprintf(b->why, sizeof(b->why), "no lease on %s: %s", iface, strerror(-err));
 		note_deadline(b, err);
 		goto out_links;
@@ -90,11 +111,16 @@ static int boot_dhcp(struct rb_boot *b)
 	if (err) {
 		snprintf(b->why, sizeof(b->why), "voice VLAN on %s: %s", iface, strerror(-err));
 		note_deadline(b, err);
+	} else if (r.vlan_tried) {
+		snprintf(vlan, sizeof(vlan), " %s voice VLAN %u (L2QVLAN from %s%s)%s",
+			 active && active->vlan ? "on the" : "untagged:", r.vlan_tried,
+			 rb_origin_name(r.vlan_origin), r.lldp_first ? ", before a lease" : "",
+			 active && active->vlan ? "" : " fell back");
 	}
 out_links:
 	rb_report_end(&b->rep, ph, err, 0, "%s%s%s%s", err ? b->why : "",
 		      !err ? "address " : "", !err ? rb_params_get(b->params, "IPADD") ?: "?" : "",
-		      !err && active && active->vlan ? " on the voice VLAN" : "");
+		      vlan);
 	ph = -1;
 	/* The lease stays with the interface; `ringboot dhcp --daemon` keeps it. */
 	rb_dhcp_link_close(&r, &links[1]);
@@ -177,6 +203,8 @@ int rb_boot_params(struct rb_boot *b)
 	rb_params_clear_kind(b->params, RB_ORIGIN_DEFAULT);
 	rb_params_clear_kind(b->params, RB_ORIGIN_CONFIG);
 	rb_params_clear_kind(b->params, RB_ORIGIN_CMDLINE);
+	/* What the last boot's switch said is not this boot's (DHCP listens again). */
+	rb_params_clear_kind(b->params, RB_ORIGIN_LLDP);
 	err = rb_config_apply(b->conf, b->params);
 	/* A MACADDR from the network is no MAC of ours: only the owner's counts. */
 	if (!err && !rb_params_get_trusted(b->params, "MACADDR") && !iface_mac(boot_iface(b), mac) &&

@@ -40,6 +40,8 @@ static const struct key keys[] = {
 	{ "MACADDR", false, K_STR, 0, 0, NULL, "MAC address; default: the interface's" },
 	{ "PHONECC", false, K_STR, 0, 0, NULL, "comcode (IF $PHONECC)" },
 	{ "SHA2CAPABLE", false, K_INT, 0, 1, "1", "accepts SHA-2 signed images" },
+	/* a provisioning parameter with a checked value (Avaya's name and values) */
+	{ "LLDP_ENABLED", false, K_INT, 0, 2, "2", "LLDP-MED voice policy: 0 off, 1 on, 2 auto" },
 	/* ringboot's own keys */
 	{ "INTERFACE", true, K_STR, 0, 0, "eth0", "network interface for DHCP" },
 	{ "UPGRADE_SCRIPT", true, K_STR, 0, 0, NULL,
@@ -79,6 +81,8 @@ static const struct key keys[] = {
 	{ "FASTPATH", true, K_FASTPATH, 0, 0, "auto", "TFTP path: auto, kernel or user" },
 	{ "SEQ_EXACT", true, K_BOOL, 0, 1, "0",
 	  "IF ... SEQ compares exactly instead of ignoring case" },
+	{ "LLDP_WAIT_MS", true, K_INT, 0, 60000, "3000",
+	  "longest wait for the switch's LLDP-MED voice policy" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -43,6 +43,9 @@ static const char usage_text[] =
 	"  --no-init-reboot      ignore the stored lease (start with DISCOVER)\n"
 	"  --no-rapid-commit     do not offer Rapid Commit (RFC 4039)\n"
 	"  --no-vlan             do not act on L2Q/L2QVLAN (voice VLAN)\n"
+	"  --lldp 0|1|2          LLDP-MED voice policy: 0 off, 1 on, 2 auto (LLDP_ENABLED,\n"
+	"                        default 2: listen, answer once the switch is heard)\n"
+	"  --lldp-wait MS        listen for LLDP at most MS ms (LLDP_WAIT_MS, default 3000)\n"
 	"  --vendor-class STR    option 60 (default " RB_DHCP_VENDOR_CLASS_DEFAULT ")\n"
 	"  --hostname NAME       option 12 (default: none)\n"
 	"  --first-interval MS   first retransmission interval (default 500)\n"
@@ -53,7 +56,7 @@ static const char usage_text[] =
 enum {
 	OPT_IFACE = 0x100, OPT_NO_CONFIGURE, OPT_DAEMON, OPT_RELEASE, OPT_SSON,
 	OPT_NO_REBOOT, OPT_NO_RAPID, OPT_NO_VLAN, OPT_VENDOR, OPT_HOSTNAME, OPT_FIRST,
-	OPT_TIMEOUT, OPT_ARP, OPT_NO_RESOLVE,
+	OPT_TIMEOUT, OPT_ARP, OPT_NO_RESOLVE, OPT_LLDP, OPT_LLDP_WAIT,
 };
 
 #define MAX_NAMES 16
@@ -75,6 +78,7 @@ struct dhcp_args {
 	const char *iface;
 	const char *sson;
 	bool daemon, release, no_resolve;
+	bool lldp_wait_given;
 };
 
 static int num_arg(const char *s, long lo, long hi, long *out)
@@ -116,6 +120,8 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct dhcp_arg
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "arp-wait", required_argument, NULL, OPT_ARP },
 		{ "no-resolve", no_argument, NULL, OPT_NO_RESOLVE },
+		{ "lldp", required_argument, NULL, OPT_LLDP },
+		{ "lldp-wait", required_argument, NULL, OPT_LLDP_WAIT },
 		{ "help", no_argument, NULL, 'h' },
 		RB_COMMON_LONGOPTS,
 		{ NULL, 0, NULL, 0 },
@@ -159,6 +165,17 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct dhcp_arg
 			if (num_arg(optarg, 0, 10000, &n))
 				return -EINVAL;
 			r->arp_ms = (unsigned int)n;
+			break;
+		case OPT_LLDP:
+			if (num_arg(optarg, RB_LLDP_OFF, RB_LLDP_AUTO, &n))
+				return -EINVAL;
+			r->lldp_mode = (int)n;
+			break;
+		case OPT_LLDP_WAIT:
+			if (num_arg(optarg, 0, RB_LLDP_WAIT_MS_MAX, &n))
+				return -EINVAL;
+			r->lldp_wait_ms = (uint32_t)n;
+			a->lldp_wait_given = true;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -334,7 +351,7 @@ static void print_result(struct rb_ctx *ctx, const struct rb_dhcp_run *r,
 {
 	const struct rb_dhcp_lease *ls = &l->c->lease;
 	uint64_t ms = (r->bound_ns - r->t0_ns) / 1000000;
-	char a[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN];
+	char a[INET_ADDRSTRLEN], s[INET_ADDRSTRLEN], lldp[512];
 	struct rb_json j;
 
 	if (ctx->json) {
@@ -349,6 +366,12 @@ static void print_result(struct rb_ctx *ctx, const struct rb_dhcp_run *r,
 			rb_json_null(&j);
 		rb_json_key(&j, "vlan_fallback");
 		rb_json_bool(&j, r->vlan_fell_back);
+		rb_json_key(&j, "vlan_from");
+		rb_json_str(&j, r->vlan_tried ? rb_origin_name(r->vlan_origin) : NULL);
+		rb_json_key(&j, "lldp");
+		rb_lldp_listen_json(&r->lldp.ls, &j);
+		rb_json_key(&j, "lldp_first");
+		rb_json_bool(&j, r->lldp_first);
 		rb_json_key(&j, "configured");
 		rb_json_bool(&j, l->configured);
 		rb_json_key(&j, "elapsed_ms");
@@ -370,6 +393,11 @@ static void print_result(struct rb_ctx *ctx, const struct rb_dhcp_run *r,
 	printf("%s: %s/%u from %s, lease %u s%s%s (%llu ms)\n", l->name, a, ls->prefix, s,
 	       ls->lease_s, ls->rapid_commit ? ", rapid commit" : "",
 	       l->configured ? ", configured" : "", (unsigned long long)ms);
+	rb_lldp_listen_describe(&r->lldp.ls, lldp, sizeof(lldp));
+	printf("lldp: %s%s\n", lldp, r->lldp_first ? ", before the lease" : "");
+	if (r->vlan_tried)
+		printf("voice VLAN %u (L2QVLAN from %s)%s\n", r->vlan_tried,
+		       rb_origin_name(r->vlan_origin), r->vlan_fell_back ? ": fell back" : "");
 	printf("parameters:\n");
 	print_params(r->params, NULL);
 	if (ns->n) {
@@ -387,6 +415,7 @@ static int from_sson(struct rb_ctx *ctx, struct rb_dhcp_run *r, const char *str)
 
 	if (!err) {
 		rb_params_clear_kind(r->params, RB_ORIGIN_OPT242);
+		rb_params_clear_kind(r->params, RB_ORIGIN_LLDP);	/* nobody listened */
 		err = rb_sson_apply(&s, r->params, RB_ORIGIN_OPT242);
 		err = err < 0 ? err : 0;
 	}
@@ -422,12 +451,16 @@ static const char *pick_iface(const char *given, const struct rb_config *cfg)
 }
 
 /* The configuration (defaults when it cannot be read) and who may read params.env. */
-static void load_config(struct rb_ctx *ctx, struct rb_config *cfg, struct rb_dhcp_run *r)
+/* The configuration's agent keys: ENV_GROUP, and LLDP_WAIT_MS unless --lldp-wait. */
+static void load_config(struct rb_ctx *ctx, const struct dhcp_args *a, struct rb_config *cfg,
+			struct rb_dhcp_run *r)
 {
 	int err = rb_config_load(cfg, ctx->config);
 
 	if (err && ctx->config_given)
 		rb_warn("dhcp: cannot read %s: %s", ctx->config, strerror(-err));
+	if (!a->lldp_wait_given)
+		r->lldp_wait_ms = (uint32_t)rb_config_int(cfg, "LLDP_WAIT_MS");
 	err = rb_config_env_group(cfg, &r->env_group);
 	if (err)
 		rb_warn("dhcp: ENV_GROUP '%s': %s; params.env is root's only",
@@ -487,8 +520,8 @@ static int exchange(struct rb_ctx *ctx, struct rb_dhcp_run *r, struct dhcp_args 
 		goto out;
 	}
 	err = rb_dhcp_acquire(r, &links[0], 0);
-	if (err)
-		goto out;
+	if (err < 0)
+		goto out;	/* 1: LLDP's voice VLAN came first (dhcp_run.h) */
 	err = rb_dhcp_vlan(r, &links[0], &links[1], &active);
 	if (err) {
 		rb_err("dhcp: voice VLAN: %s", strerror(-err));
@@ -525,7 +558,7 @@ int cmd_dhcp(struct rb_ctx *ctx, int argc, char **argv)
 	if (err)
 		return err > 0 ? RB_EXIT_OK : RB_EXIT_USAGE;
 	r.state_dir = ctx->state_dir;	/* --state-dir may follow the verb */
-	load_config(ctx, &cfg, &r);
+	load_config(ctx, &a, &cfg, &r);
 	err = rb_mkdir_p(r.state_dir, 0755);
 	r.params = rb_params_new();
 	if (err || !r.params) {

@@ -16,6 +16,8 @@
 #include "log.h"
 
 #define NS_PER_MS 1000000ull
+/* run_loop(): LLDP named a voice VLAN before the untagged lease. */
+#define LLDP_VLAN_FIRST 2
 /* Avaya guides: VLANTEST defaults to 60 s; 0 means wait without limit. */
 #define VLANTEST_DEFAULT_S 60
 
@@ -75,6 +77,12 @@ static int lease_file(const struct rb_dhcp_run *r, const struct rb_dhcp_link *l,
 	return rb_dhcp_lease_path(buf, len, r->state_dir, l->name);
 }
 
+/* The parameters into the state directory: the store, and the env file. */
+static int save_params(struct rb_dhcp_run *r)
+{
+	return rb_params_persist(r->params, r->state_dir, r->env_group);
+}
+
 /* The parameters of the current lease, into the store and the state directory. */
 static int lease_params(struct rb_dhcp_run *r, const struct rb_dhcp_lease *lease)
 {
@@ -87,9 +95,7 @@ static int lease_params(struct rb_dhcp_run *r, const struct rb_dhcp_lease *lease
 	if (!err)
 		err = rb_dhcp_params(m, r->params);
 	free(m);
-	if (err)
-		return err;
-	return rb_params_persist(r->params, r->state_dir, r->env_group);
+	return err ? err : save_params(r);
 }
 
 static int configure(struct rb_dhcp_run *r, struct rb_dhcp_link *l)
@@ -229,6 +235,123 @@ static int wait_signal(struct rb_dhcp_run *r)
 	return -EINTR;
 }
 
+/* A decimal parameter in [lo, hi]; def when absent or invalid. */
+static long param_num(const struct rb_params *p, const char *name, long lo, long hi, long def)
+{
+	const char *v = rb_params_get(p, name);
+	char *end;
+	long n;
+
+	if (!v || !*v)
+		return def;
+	errno = 0;
+	n = strtol(v, &end, 10);
+	return errno || *end || n < lo || n > hi ? def : n;
+}
+
+/* The voice VLAN the parameters ask for (Avaya L2Q: 0 auto, 1 on, 2 off), 0: none. */
+static long vlan_wanted(const struct rb_dhcp_run *r)
+{
+	long l2q = param_num(r->params, "L2Q", 0, 2, 0);
+	long vid = param_num(r->params, "L2QVLAN", 0, 4094, 0);
+
+	return !r->follow_vlan || l2q == 2 ? 0 : vid;
+}
+
+/*
+ * Listening ended: the switch's voice policy becomes the lldp layer of the
+ * parameters (a window without one clears it), stored at once.
+ */
+static void lldp_end(struct rb_dhcp_run *r)
+{
+	const struct rb_lldp_listen *ls = &r->lldp.ls;
+	int err;
+
+	if (r->lldp_done)
+		return;
+	r->lldp_done = true;
+	err = rb_lldp_params(ls, r->params);
+	if (err < 0)
+		rb_warn("lldp: cannot store the voice policy: %s", strerror(-err));
+	if (ls->have_voice)
+		rb_info("lldp: voice policy from %s: VLAN %u %s, priority %u, DSCP %u",
+			ls->chassis, ls->voice.vlan, ls->voice.tagged ? "tagged" : "untagged",
+			ls->voice.priority, ls->voice.dscp);
+	else if (ls->mode != RB_LLDP_OFF)
+		rb_info("lldp: no voice policy (%s; %u LLDPDU(s), %u sent)",
+			rb_lldp_end_name(ls->end), ls->frames, ls->sent);
+	if (r->lldp_event)
+		r->lldp_event(r->lldp_arg, ls);
+	if (err > 0 && (err = save_params(r)))
+		rb_warn("lldp: cannot store the parameters: %s", strerror(-err));
+}
+
+/* Before the first DHCP message on the untagged interface: LLDP_ENABLED, listen. */
+static void lldp_begin(struct rb_dhcp_run *r, const struct rb_dhcp_link *l)
+{
+	long mode = r->lldp_mode >= 0 ? r->lldp_mode :
+		    param_num(r->params, "LLDP_ENABLED", 0, 2, RB_LLDP_MODE_DEFAULT);
+
+	r->lldp_started = true;
+	/* What an earlier boot's switch said is not this one's word. */
+	rb_params_clear_kind(r->params, RB_ORIGIN_LLDP);
+	rb_lldp_run_start(&r->lldp, l->ifindex, l->mac, (enum rb_lldp_mode)mode,
+			  r->lldp_wait_ms, mono_ns());
+	if (rb_lldp_listen_open(&r->lldp.ls)) {
+		if (r->lldp_event)
+			r->lldp_event(r->lldp_arg, &r->lldp.ls);
+	} else {
+		lldp_end(r);
+	}
+}
+
+/* The LLDP socket is readable or its deadline passed. Returns true when listening ended. */
+static bool lldp_step(struct rb_dhcp_run *r, bool readable)
+{
+	uint64_t now = mono_ns();
+	bool over = readable ? rb_lldp_run_input(&r->lldp, now) : false;
+
+	over = rb_lldp_run_tick(&r->lldp, now) || over;
+	if (over)
+		lldp_end(r);
+	return over;
+}
+
+/* After the untagged lease: the rest of the listening window, if it is still open. */
+static int lldp_wait(struct rb_dhcp_run *r)
+{
+	while (!rb_lldp_run_lease(&r->lldp, mono_ns())) {
+		struct pollfd pfd[2] = {
+			{ .fd = rb_lldp_run_fd(&r->lldp), .events = POLLIN },
+			{ .fd = r->sigfd, .events = POLLIN },
+		};
+		uint64_t now = mono_ns(), dl = rb_lldp_run_deadline(&r->lldp);
+		int timeout;
+
+		/* The boot's deadline ends the window too (what was heard stands). */
+		if (r->deadline_ns && now >= r->deadline_ns) {
+			rb_lldp_run_stop(&r->lldp, RB_LLDP_END_STOPPED, now);
+			break;
+		}
+		if (r->deadline_ns && r->deadline_ns < dl)
+			dl = r->deadline_ns;
+		timeout = dl <= now ? 0 : (int)((dl - now + NS_PER_MS - 1) / NS_PER_MS);
+		if (poll(pfd, 2, timeout) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (pfd[1].revents & POLLIN) {
+			rb_lldp_run_stop(&r->lldp, RB_LLDP_END_STOPPED, mono_ns());
+			lldp_end(r);
+			return wait_signal(r);
+		}
+		lldp_step(r, pfd[0].revents & POLLIN);
+	}
+	lldp_end(r);
+	return 0;
+}
+
 /* Drain the packet socket into the state machine. */
 static int receive(struct rb_dhcp_run *r, struct rb_dhcp_link *l)
 {
@@ -266,23 +389,33 @@ static int receive(struct rb_dhcp_run *r, struct rb_dhcp_link *l)
 static int run_loop(struct rb_dhcp_run *r, struct rb_dhcp_link *l, bool keep)
 {
 	for (;;) {
-		struct pollfd pfd[2] = {
+		/* poll() skips the entries whose fd is -1 (no signal fd, not listening). */
+		struct pollfd pfd[3] = {
 			{ .fd = l->sock.pkt_fd, .events = POLLIN },
 			{ .fd = r->sigfd, .events = POLLIN },
+			{ .fd = rb_lldp_run_fd(&r->lldp), .events = POLLIN },
 		};
-		uint64_t now = mono_ns(), dl = l->c->deadline_ns;
+		uint64_t now = mono_ns(), dl = l->c->deadline_ns, ldl = rb_lldp_run_deadline(&r->lldp);
 		int timeout = -1, rc;
 
 		flush(r, l);
+		if (ldl && (!dl || ldl < dl))
+			dl = ldl;
 		if (dl)
 			timeout = dl <= now ? 0 : (int)((dl - now + NS_PER_MS - 1) / NS_PER_MS);
-		if (poll(pfd, r->sigfd >= 0 ? 2 : 1, timeout) < 0) {
+		if (poll(pfd, 3, timeout) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -errno;
 		}
 		if (r->sigfd >= 0 && (pfd[1].revents & POLLIN))
 			return wait_signal(r);
+		/* A voice VLAN known before the lease: no untagged lease is taken at all. */
+		if (((pfd[2].revents & POLLIN) || (ldl && mono_ns() >= ldl)) &&
+		    lldp_step(r, pfd[2].revents & POLLIN) && r->configure && vlan_wanted(r)) {
+			r->lldp_first = true;
+			return LLDP_VLAN_FIRST;
+		}
 		if (pfd[0].revents & POLLIN) {
 			rc = receive(r, l);
 			if (rc < 0 || (rc == 1 && !keep))
@@ -330,14 +463,27 @@ int rb_dhcp_acquire(struct rb_dhcp_run *r, struct rb_dhcp_link *l, uint32_t time
 			prev = NULL;
 		}
 	}
+	if (!l->vlan && !r->lldp_started)
+		lldp_begin(r, l);
 	rb_dhcp_client_start(l->c, &cfg, prev, mono_ns(), seed());
 	free(prev);
 	err = run_loop(r, l, false);
+	if (err == LLDP_VLAN_FIRST) {
+		rb_info("dhcp: %s: the switch named voice VLAN %ld before a lease; going there",
+			l->name, vlan_wanted(r));
+		return 1;
+	}
+	if (err && r->lldp_started) {
+		rb_lldp_run_stop(&r->lldp, RB_LLDP_END_STOPPED, mono_ns());
+		lldp_end(r);
+	}
 	if (err == -ETIMEDOUT)
 		rb_err("dhcp: %s: no lease within %u ms (%u NAK(s), %u datagram(s) ignored)",
 		       l->name, cfg.timeout_ms, l->c->naks, l->c->ignored);
 	if (!err && !r->bound_ns)
 		r->bound_ns = mono_ns();
+	if (!err && r->lldp_started)
+		err = lldp_wait(r);
 	return err;
 }
 
@@ -364,34 +510,30 @@ int rb_dhcp_keep(struct rb_dhcp_run *r, struct rb_dhcp_link *l)
 	return rb_dhcp_release(r, l);
 }
 
-/* A decimal parameter in [lo, hi]; def when absent or invalid. */
-static long param_num(const struct rb_params *p, const char *name, long lo, long hi, long def)
+/* Stay on the untagged interface: with its lease, or (LLDP's VLAN came first) one now. */
+static int stay_untagged(struct rb_dhcp_run *r, struct rb_dhcp_link *l)
 {
-	const char *v = rb_params_get(p, name);
-	char *end;
-	long n;
+	int err;
 
-	if (!v || !*v)
-		return def;
-	errno = 0;
-	n = strtol(v, &end, 10);
-	return errno || *end || n < lo || n > hi ? def : n;
+	if (!r->lldp_first || l->c->have_lease)
+		return 0;
+	err = rb_dhcp_acquire(r, l, 0);
+	return err > 0 ? 0 : err;
 }
 
 int rb_dhcp_vlan(struct rb_dhcp_run *r, struct rb_dhcp_link *l, struct rb_dhcp_link *vl,
 		 struct rb_dhcp_link **active)
 {
-	/* Avaya L2Q: 0 auto (tag when a VLAN id is given), 1 on, 2 off. */
-	long l2q = param_num(r->params, "L2Q", 0, 2, 0);
-	long vid = param_num(r->params, "L2QVLAN", 0, 4094, 0);
+	long vid = vlan_wanted(r);
 	long vt = param_num(r->params, "VLANTEST", 0, 999, VLANTEST_DEFAULT_S);
+	struct rb_param_view from;
 	char name[IF_NAMESIZE + 8];
 	bool created = true;
 	int err;
 
 	*active = l;
-	if (!r->follow_vlan || l2q == 2 || vid == 0 || l->vlan)
-		return 0;
+	if (vid == 0 || l->vlan)
+		return stay_untagged(r, l);
 	if (!r->configure) {
 		rb_info("dhcp: voice VLAN %ld requested; --no-configure leaves it to the system",
 			vid);
@@ -401,6 +543,9 @@ int rb_dhcp_vlan(struct rb_dhcp_run *r, struct rb_dhcp_link *l, struct rb_dhcp_l
 	if (strlen(name) >= IF_NAMESIZE)
 		snprintf(name, sizeof(name), "vlan%ld", vid);
 	r->vlan_tried = (uint16_t)vid;
+	/* The VLAN lease replaces DHCP's layers: remember who named the VLAN. */
+	r->vlan_origin = rb_params_lookup(r->params, "L2QVLAN", &from) ? from.origin.kind :
+			 RB_ORIGIN_NONE;
 	err = rb_netcfg_vlan_add(&r->nc, l->ifindex, (uint16_t)vid, name);
 	if (err == -EEXIST) {
 		created = false;
@@ -409,7 +554,7 @@ int rb_dhcp_vlan(struct rb_dhcp_run *r, struct rb_dhcp_link *l, struct rb_dhcp_l
 		rb_warn("dhcp: cannot create VLAN %ld on %s: %s; staying untagged", vid,
 			l->name, strerror(-err));
 		r->vlan_fell_back = true;
-		return 0;
+		return stay_untagged(r, l);
 	}
 	rb_info("dhcp: voice VLAN %ld on %s: DHCP on %s (VLANTEST %ld s)", vid, l->name, name,
 		vt);
@@ -432,6 +577,8 @@ int rb_dhcp_vlan(struct rb_dhcp_run *r, struct rb_dhcp_link *l, struct rb_dhcp_l
 	/* No lease on the VLAN within VLANTEST: back to the untagged interface. */
 	rb_warn("dhcp: no lease on VLAN %ld within %ld s; staying on %s", vid, vt, l->name);
 	r->vlan_fell_back = true;
+	if (!l->c->have_lease)
+		return stay_untagged(r, l);
 	return lease_params(r, &l->c->lease);
 }
 
@@ -448,5 +595,8 @@ void rb_dhcp_run_init(struct rb_dhcp_run *r, const char *state_dir)
 	r->arp_ms = RB_DHCP_ARP_MS_DEFAULT;
 	r->sigfd = -1;
 	r->env_group = RB_ENV_NO_GROUP;
+	r->lldp_mode = -1;
+	r->lldp_wait_ms = RB_LLDP_WAIT_MS_DEFAULT;
+	r->lldp.fd = -1;
 	r->t0_ns = mono_ns();
 }

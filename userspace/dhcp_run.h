@@ -2,7 +2,8 @@
 /*
  * Running the DHCP client on real interfaces: sockets, the wait loop, ARP
  * check, interface set-up (netcfg), the lease file and the parameters it
- * yields, the voice VLAN hop, and keeping the lease (--daemon).
+ * yields, listening for the switch's LLDP-MED voice policy alongside
+ * (lldp_run.h), the voice VLAN hop, and keeping the lease (--daemon).
  */
 #ifndef RINGBOOT_DHCP_RUN_H
 #define RINGBOOT_DHCP_RUN_H
@@ -13,6 +14,7 @@
 
 #include "dhcp_client.h"
 #include "dhcp_sock.h"
+#include "lldp_run.h"
 #include "netcfg.h"
 #include "params.h"
 
@@ -51,7 +53,18 @@ struct rb_dhcp_run {
 	uint64_t t0_ns;			/* start, for elapsed times */
 	uint64_t bound_ns;		/* when the first address was configured */
 	uint16_t vlan_tried;		/* the VLAN hop that was tried, 0: none */
+	enum rb_origin_kind vlan_origin;	/* where its L2QVLAN came from */
 	bool vlan_fell_back;		/* no lease on it within VLANTEST */
+
+	/* LLDP (docs/boot.md "The voice VLAN"): listening before and during DHCP */
+	int lldp_mode;			/* --lldp (LLDP_ENABLED's values); -1: the parameter */
+	uint32_t lldp_wait_ms;		/* LLDP_WAIT_MS */
+	struct rb_lldp_run lldp;
+	bool lldp_started, lldp_done;
+	bool lldp_first;		/* its VLAN came before an untagged lease: none was taken */
+	/* Told when listening begins (ls open) and when it ended (always, once). */
+	void (*lldp_event)(void *arg, const struct rb_lldp_listen *ls);
+	void *lldp_arg;
 };
 
 /*
@@ -69,14 +82,21 @@ void rb_dhcp_link_close(struct rb_dhcp_run *r, struct rb_dhcp_link *l);
  * none) and never past r->deadline_ns, configure the interface (unless
  * --no-configure), store the lease and update the parameters. Returns 0,
  * -ETIMEDOUT, -EINTR (signal), -errno.
+ *
+ * On the untagged interface, the first call also listens for LLDP: from
+ * before the first DHCP message until the listening window closes
+ * (lldp_listen.h), which may be after the lease. A voice policy that names a
+ * VLAN to go to before the lease is there ends the untagged exchange: then it
+ * returns 1 and l has no lease; rb_dhcp_vlan() goes to the VLAN (and gets
+ * the untagged lease after all when the VLAN gives none).
  */
 int rb_dhcp_acquire(struct rb_dhcp_run *r, struct rb_dhcp_link *l, uint32_t timeout_ms);
 
 /*
- * Voice VLAN (Avaya L2Q/L2QVLAN/VLANTEST): when the parameters ask for it,
- * create the VLAN on l, acquire there within VLANTEST seconds, and switch *l
- * to it (releasing the untagged lease); otherwise leave *l as it was.
- * Returns 0 (on either interface) or -errno.
+ * Voice VLAN (Avaya L2Q/L2QVLAN/VLANTEST, from LLDP, DHCP or files): when the
+ * parameters ask for it, create the VLAN on l, acquire there within VLANTEST
+ * seconds, and switch *l to it (releasing the untagged lease); otherwise
+ * leave *l as it was. Returns 0 (on either interface, with a lease) or -errno.
  */
 int rb_dhcp_vlan(struct rb_dhcp_run *r, struct rb_dhcp_link *l, struct rb_dhcp_link *vl,
 		 struct rb_dhcp_link **active);

@@ -76,6 +76,25 @@ void rb_report_end(struct rb_report *r, int i, int err, uint64_t bytes, const ch
 	report_close(r, i);
 }
 
+void rb_report_add(struct rb_report *r, const char *name, uint64_t start_ns, uint64_t end_ns,
+		   int err, uint64_t bytes, const char *fmt, ...)
+{
+	int i = rb_report_begin(r, name);
+	struct rb_report_phase *p = &r->ph[i];
+	va_list ap;
+
+	p->start_ns = start_ns > r->t0_ns ? start_ns - r->t0_ns : 0;
+	p->end_ns = end_ns > r->t0_ns ? end_ns - r->t0_ns : 0;
+	if (p->end_ns <= p->start_ns)
+		p->end_ns = p->start_ns + 1;	/* ended, and never before it began */
+	p->err = err;
+	p->bytes = bytes;
+	va_start(ap, fmt);
+	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
+	va_end(ap);
+	report_close(r, i);
+}
+
 void rb_report_skip(struct rb_report *r, const char *name, const char *fmt, ...)
 {
 	int i = rb_report_begin(r, name);

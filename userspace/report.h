@@ -48,6 +48,14 @@ int rb_report_begin(struct rb_report *r, const char *name);
 /* End phase i with err (0 = ok), bytes and a detail line. */
 __attribute__((format(printf, 5, 6)))
 void rb_report_end(struct rb_report *r, int i, int err, uint64_t bytes, const char *fmt, ...);
+/*
+ * A phase timed elsewhere, from start_ns to end_ns (CLOCK_MONOTONIC, as the
+ * report's clock), added inside the innermost running phase: the LLDP
+ * listening inside DHCP, reported only once it is known to be worth a row.
+ */
+__attribute__((format(printf, 7, 8)))
+void rb_report_add(struct rb_report *r, const char *name, uint64_t start_ns, uint64_t end_ns,
+		   int err, uint64_t bytes, const char *fmt, ...);
 /* A phase that did not need to run, with why. */
 __attribute__((format(printf, 3, 4)))
 void rb_report_skip(struct rb_report *r, const char *name, const char *fmt, ...);

@@ -167,6 +167,25 @@ static void env_group_by_name_or_number(void **state)
 	assert_true(g == RB_ENV_NO_GROUP);
 }
 
+/* LLDP_ENABLED is a checked provisioning parameter, LLDP_WAIT_MS an agent key. */
+static void lldp_keys(void **state)
+{
+	struct rb_params *p = rb_params_new();
+
+	load("SET LLDP_ENABLED 3\nSET LLDP_WAIT_MS 90000\n");
+	assert_int_equal(C.run.nwarnings, 2);
+	assert_int_equal(rb_config_int(&C, "LLDP_WAIT_MS"), 3000);
+	rb_config_free(&C);
+	unlink(path);
+	load("SET LLDP_ENABLED 1\nSET LLDP_WAIT_MS 500\n");
+	assert_int_equal(C.run.nwarnings, 0);
+	assert_int_equal(rb_config_int(&C, "LLDP_WAIT_MS"), 500);
+	assert_int_equal(rb_config_apply(&C, p), 0);
+	assert_string_equal(rb_params_get(p, "LLDP_ENABLED"), "1");
+	assert_null(rb_params_get(p, "LLDP_WAIT_MS"));
+	rb_params_free(p);
+}
+
 #define T(f) cmocka_unit_test_teardown(f, teardown)
 
 int main(void)
@@ -183,6 +202,7 @@ int main(void)
 		T(upgrade_script_by_family),
 		T(upgrade_script_override),
 		T(env_group_by_name_or_number),
+		T(lldp_keys),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);

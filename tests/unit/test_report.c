@@ -76,6 +76,29 @@ static void test_out_of_order(void **state)
 	assert_int_equal(r.open, 2);	/* ending a closed phase changes nothing */
 }
 
+/* A phase timed elsewhere lands inside the running one, with its own times. */
+static void test_add(void **state)
+{
+	struct rb_report r;
+	int d;
+
+	rb_report_init(&r);
+	d = rb_report_begin(&r, "dhcp");
+	rb_report_add(&r, "lldp", r.t0_ns + 1000, r.t0_ns + 5000, 0, 0, "voice VLAN %d", 233);
+	assert_int_equal(r.open, d);	/* dhcp still runs */
+	assert_int_equal(r.ph[1].parent, d);
+	assert_int_equal(r.ph[1].depth, 1);
+	assert_int_equal(r.ph[1].start_ns, 1000);
+	assert_int_equal(r.ph[1].end_ns, 5000);
+	assert_string_equal(r.ph[1].detail, "voice VLAN 233");
+	/* times before the report began, or an end before the start, stay in order */
+	rb_report_add(&r, "early", r.t0_ns - 10, r.t0_ns - 20, 0, 0, "x");
+	assert_int_equal(r.ph[2].start_ns, 0);
+	assert_int_equal(r.ph[2].end_ns, 1);
+	rb_report_end(&r, d, 0, 0, "address");
+	assert_int_equal(r.open, -1);
+}
+
 /* A full timeline reuses its last slot and never makes it its own parent. */
 static void test_full(void **state)
 {
@@ -190,6 +213,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting),
 		cmocka_unit_test(test_out_of_order),
+		cmocka_unit_test(test_add),
 		cmocka_unit_test(test_full),
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_json),
