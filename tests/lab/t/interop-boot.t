@@ -33,7 +33,7 @@ pack() { # NAME VERSION
 	"$rb" image pack --key "$keys/signer" --name "$1" --version "$2" --models 9608 \
 		"$LAB_DIR/payload" -o "$LAB_WWW/$1" > /dev/null && chmod 644 "$LAB_WWW/$1"
 }
-for v in 1.0 2.0 3.0; do pack app-$v $v || bail "pack app-$v"; done
+for v in 1.0 2.0 3.0 4.0; do pack app-$v $v || bail "pack app-$v"; done
 script() { # APPNAME SNTPSRVR: the upgrade script and settings file a 9608 (96x1, SIP) asks for
 	cat > "$LAB_WWW/96x1Supgrade.txt" <<-EOF
 	## interop upgrade script
@@ -156,14 +156,15 @@ ok "mark-good confirms app-3.0" "$rb" mark-good --state-dir "$st"
 # --- AUTH=0 and a certificate that does not verify: the boot falls back to HTTP (mini_httpd)
 openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=other CA" \
 	-keyout "$LAB_DIR/other.key" -out "$LAB_DIR/other-ca.pem" 2>/dev/null
-script app-1.0 192.0.2.94
+# (a newer image: an older one is refused below the rollback floor, image-format.md)
+script app-4.0 192.0.2.94
 boot --iface "$LAB_PHONE_IF" --ca "$LAB_DIR/other-ca.pem"
-is "$rc/$(field server)/$(field active)/$(field active_slot)" "3/http://$LAB_SRV_IP4:$LAB_MINI_HTTPD_PORT//app-1.0/b" \
-	"B, HTTPS refused by verification: mini_httpd over HTTP delivers app-1.0 into slot b"
+is "$rc/$(field server)/$(field active)/$(field active_slot)" "3/http://$LAB_SRV_IP4:$LAB_MINI_HTTPD_PORT//app-4.0/b" \
+	"B, HTTPS refused by verification: mini_httpd over HTTP delivers app-4.0 into slot b"
 why 3
 applied 192.0.2.94
 is "$?" 0 "B over HTTP: the settings are applied"
-grep -q 'GET /app-1.0 ' "$LAB_DIR/mini-httpd-$LAB_SRV_IP4.access"
+grep -q 'GET /app-4.0 ' "$LAB_DIR/mini-httpd-$LAB_SRV_IP4.access"
 is "$?" 0 "B: mini_httpd's access log shows it served the image"
 
 done_testing
