@@ -397,7 +397,7 @@ static int fetch_image(struct rb_boot *b, const struct rb_image_policy *pol, con
  */
 static void boot_image(struct rb_boot *b)
 {
-	const char *appname = rb_params_get(b->script.sets, "APPNAME");
+	const char *appname = rb_params_get(b->script.sets, "APPNAME"), *image;
 	struct rb_image_policy pol;
 	struct rb_image_sink is;
 	struct rb_fetch_result res;
@@ -417,13 +417,28 @@ static void boot_image(struct rb_boot *b)
 		return;
 	}
 	snprintf(b->appname, sizeof(b->appname), "%s", appname);
-	if (rb_slots_active_is(&b->slots, appname, NULL)) {
-		rb_report_skip(&b->rep, "image", "%s is the active image (slot %c)", appname,
+	if (strlen(appname) > RB_SCRIPT_NAME_MAX || !rb_boot_file_name_ok(appname)) {
+		ph = rb_report_begin(&b->rep, "image");
+		b->image_err = -EINVAL;
+		snprintf(b->why, sizeof(b->why), "refusing APPNAME '%.300s': not a file name "
+			 "(boot.md: components of [A-Za-z0-9._+~-], no '.' or '..')", appname);
+		rb_report_end(&b->rep, ph, b->image_err, 0, "%s", b->why);
+		return;
+	}
+	/*
+	 * APPNAME may carry a directory (firmware/FW_S_J169_R4_1_3_0_6.bin):
+	 * it says where the file lies on the server and is fetched as written;
+	 * the image's identity, which its signer put in the header and the
+	 * slot record keeps, is the file name.
+	 */
+	image = rb_img_name_for(appname);
+	if (rb_slots_active_is(&b->slots, image, NULL)) {
+		rb_report_skip(&b->rep, "image", "%s is the active image (slot %c)", image,
 			       rb_slot_letter(b->slots.rec.active));
 		return;
 	}
 	ph = rb_report_begin(&b->rep, "image");
-	err = image_policy(b, &pol, appname);
+	err = image_policy(b, &pol, image);
 	if (!err)
 		err = rb_image_sink_init(&is, &b->slots, &pol);
 	if (err) {

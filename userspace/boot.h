@@ -92,7 +92,7 @@ struct rb_boot {
 	int image_err;			/* the image was refused or failed */
 	int hook_err;			/* a hook event owed from an earlier run failed again */
 	char hook_why[512];		/* and why */
-	char appname[RB_IMG_NAME_LEN];
+	char appname[RB_SCRIPT_NAME_MAX + 1];	/* APPNAME as the script set it */
 
 	unsigned int tries;		/* attempts of the file fetched last */
 	unsigned int retries;		/* attempts after a transient failure, all files */

@@ -80,6 +80,15 @@ int rb_img_build(const struct rb_img_hdr *h, uint8_t *raw);
 bool rb_img_field_ok(const char *s, bool allow_comma);
 
 /*
+ * The image name an APPNAME answers to: its file name, what follows the last
+ * '/' ("firmware/FW_S_J169_R4_1_3_0_6.bin" -> "FW_S_J169_R4_1_3_0_6.bin"; a
+ * name without a directory is itself). Scripts publish `SET APPNAME dir/file`:
+ * the directory says where the file lies on the server, the file name is what
+ * the signer put in the header (docs/boot.md "APPNAME with a directory").
+ */
+const char *rb_img_name_for(const char *appname);
+
+/*
  * Does the comma-separated pattern list fit one of the handset's names?
  * A pattern matches case-insensitively; a trailing '*' matches any suffix.
  * An empty list fits every handset.

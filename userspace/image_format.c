@@ -117,6 +117,13 @@ enum rb_img_order rb_img_version_order(const char *a, const char *b)
 	return RB_IMG_SAME;
 }
 
+const char *rb_img_name_for(const char *appname)
+{
+	const char *slash = strrchr(appname, '/');
+
+	return slash ? slash + 1 : appname;
+}
+
 static bool all_zero(const uint8_t *p, size_t len)
 {
 	for (size_t i = 0; i < len; i++)

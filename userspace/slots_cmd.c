@@ -295,7 +295,8 @@ static int status(struct rb_ctx *ctx, struct rb_slot_opts *o, const int *given, 
 		}
 	}
 	if (given[1]) {
-		have = rb_slots_active_is(&s, args[1], NULL);
+		/* A script's APPNAME may carry a directory: the image is the file name. */
+		have = rb_slots_active_is(&s, rb_img_name_for(args[1]), NULL);
 		if (!have)
 			ret = RB_EXIT_FAIL;
 	}

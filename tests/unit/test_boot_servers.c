@@ -115,6 +115,19 @@ static void test_file_names(void **state)
 					    buf, 32), -ENAMETOOLONG);
 }
 
+/* APPNAME firmware/FW_S_J169_R4_1_3_0_6.bin is fetched as written, under the directory. */
+static void test_file_with_directory(void **state)
+{
+	struct rb_boot_server s = { .proto = RB_PROTO_TFTP, .host = "192.0.2.9", .dir = "tftp" };
+	char buf[128];
+
+	(void)state;
+	assert_true(rb_boot_file_name_ok("firmware/FW_S_J169_R4_1_3_0_6.bin"));
+	assert_int_equal(rb_boot_server_url(&s, "firmware/FW_S_J169_R4_1_3_0_6.bin", buf,
+					    sizeof(buf)), 0);
+	assert_string_equal(buf, "tftp://192.0.2.9/tftp/firmware/FW_S_J169_R4_1_3_0_6.bin");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +135,7 @@ int main(void)
 		cmocka_unit_test(test_auth_https_only),
 		cmocka_unit_test(test_hostile_entries_ignored),
 		cmocka_unit_test(test_file_names),
+		cmocka_unit_test(test_file_with_directory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

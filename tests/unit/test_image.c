@@ -274,6 +274,17 @@ static void version_order(void **state)
 	assert_false(rb_img_version_numeric(""));
 }
 
+/* SET APPNAME firmware/FW_S_J169_R4_1_3_0_6.bin answers to the image FW_S_J169_R4_1_3_0_6.bin. */
+static void name_for_appname(void **state)
+{
+	(void)state;
+	assert_string_equal(rb_img_name_for("firmware/FW_S_J169_R4_1_3_0_6.bin"),
+			    "FW_S_J169_R4_1_3_0_6.bin");
+	assert_string_equal(rb_img_name_for("a/b/c.bin"), "c.bin");
+	assert_string_equal(rb_img_name_for("SIP96xx_2_6_17_0.bin"), "SIP96xx_2_6_17_0.bin");
+	assert_string_equal(rb_img_name_for(""), "");
+}
+
 static void hex_helpers(void **state)
 {
 	uint8_t b[4];
@@ -299,6 +310,7 @@ int main(void)
 		cmocka_unit_test(pem_refuses_damage),
 		cmocka_unit_test(model_and_hw_fit),
 		cmocka_unit_test(version_order),
+		cmocka_unit_test(name_for_appname),
 		cmocka_unit_test(hex_helpers),
 	};
 
