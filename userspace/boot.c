@@ -174,8 +174,11 @@ static int fetch_script(struct rb_boot *b, struct rb_sink_mem *m)
 	if (!err && !list->n) {
 		err = -ENOENT;
 		snprintf(b->why, sizeof(b->why),
-			 "no file server: TLSSRVR, HTTPSRVR and TFTPSRVR are all %s",
-			 list->ignored ? "unset or invalid" : "unset");
+			 "no file server: TLSSRVR, HTTPSRVR and TFTPSRVR are all %s%s%s",
+			 list->ignored ? "unset or invalid" : "unset", list->why[0] ? ": " : "",
+			 list->why);
+	} else if (!err && list->why[0]) {
+		rb_warn("boot: %s; its servers are not asked", list->why);
 	}
 	for (size_t i = 0; !err && i < list->n; i++) {
 		int ferr;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "boot_servers.h"
 #include "numparse.h"
@@ -56,21 +57,85 @@ static unsigned int port_of(const char *s)
 	return s && !rb_parse_long(s, 1, 65535, &v) ? (unsigned int)v : 0;
 }
 
-static void copy_dir(char *dst, size_t cap, const char *dir)
+/*
+ * The identity a directory may name: the guide's three, in capital letters,
+ * and the _UPPER spellings of the scripts (the same values). The _UPPER forms
+ * first: $MACADDR is their prefix.
+ */
+static const struct {
+	const char *token;	/* after '$', matched ignoring case */
+	const char *var;
+} dir_vars[] = {
+	{ "MACADDR_UPPER", "MACADDR" },
+	{ "MACADDR", "MACADDR" },
+	{ "SERIALNO_UPPER", "SERIALNO" },
+	{ "SERIALNO", "SERIALNO" },
+	{ "MODEL4", "MODEL4" },
+};
+
+static bool put_upper(char *out, size_t len, size_t *o, const char *s, size_t n)
 {
-	size_t len;
+	if (*o + n >= len)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		out[*o + i] = (s[i] >= 'a' && s[i] <= 'z') ? (char)(s[i] - 'a' + 'A') : s[i];
+	*o += n;
+	return true;
+}
+
+int rb_boot_dir_expand(const struct rb_params *p, const char *name, const char *dir, char *out,
+		       size_t len, char *why, size_t whylen)
+{
+	size_t o = 0, n;
 
 	if (!dir)
 		dir = "";
 	while (*dir == '/')
 		dir++;
-	len = strlen(dir);
-	while (len && dir[len - 1] == '/')
-		len--;
-	if (len >= cap)
-		len = 0;	/* absurd: serve from the root rather than a cut path */
-	memcpy(dst, dir, len);
-	dst[len] = '\0';
+	n = strlen(dir);
+	while (n && dir[n - 1] == '/')
+		n--;
+	for (size_t i = 0; i < n;) {
+		size_t k, tl = 0;
+		const char *v;
+
+		if (dir[i] != '$') {
+			if (o + 1 >= len)
+				goto too_long;
+			out[o++] = dir[i++];
+			continue;
+		}
+		for (k = 0; k < sizeof(dir_vars) / sizeof(dir_vars[0]); k++) {
+			tl = strlen(dir_vars[k].token);
+			if (n - i - 1 >= tl && !strncasecmp(dir + i + 1, dir_vars[k].token, tl))
+				break;
+		}
+		if (k == sizeof(dir_vars) / sizeof(dir_vars[0])) {
+			snprintf(why, whylen, "%s '%.*s': '$' names none of $MACADDR, $MODEL4, "
+				 "$SERIALNO", name, (int)(n < 200 ? n : 200), dir);
+			return -EINVAL;
+		}
+		v = rb_params_get_trusted(p, dir_vars[k].var);
+		if (!v || !*v) {
+			snprintf(why, whylen, "%s '%.*s': the handset's %s is unknown (the "
+				 "configuration sets none)", name, (int)(n < 200 ? n : 200), dir,
+				 dir_vars[k].var);
+			return -EINVAL;
+		}
+		if (!put_upper(out, len, &o, v, strlen(v)))
+			goto too_long;
+		i += tl + 1;
+	}
+	out[o] = '\0';
+	if (o && !rb_boot_file_name_ok(out)) {
+		snprintf(why, whylen, "%s '%.200s': not a path of file names ([A-Za-z0-9._+~-] "
+			 "between '/', no '.' or '..')", name, out);
+		return -EINVAL;
+	}
+	return 0;
+too_long:
+	snprintf(why, whylen, "%s is longer than %zu bytes", name, len - 1);
+	return -ENAMETOOLONG;
 }
 
 /*
@@ -123,31 +188,43 @@ static int add_entry(struct rb_boot_servers *out, enum rb_boot_proto proto, cons
 	memcpy(s->host, host, hlen);
 	s->host[hlen] = '\0';
 	s->port = p;
-	copy_dir(s->dir, sizeof(s->dir), dir);
+	memcpy(s->dir, dir, strlen(dir) + 1);	/* rb_boot_dir_expand() bounded it */
 	return 0;
 bad:
 	out->ignored++;
 	return 0;
 }
 
-/* A list: entries separated by commas and/or blanks. */
-static int add_list(struct rb_boot_servers *out, enum rb_boot_proto proto, const char *list,
-		    const char *port, const char *dir)
+/*
+ * A list: entries separated by commas and/or blanks, in directory dirname
+ * (HTTPDIR, ...) of p. A directory that does not expand leaves every entry
+ * out (a server is never asked in another place than the one administered).
+ */
+static int add_list(struct rb_boot_servers *out, const struct rb_params *p,
+		    enum rb_boot_proto proto, const char *list, const char *port, const char *dirname)
 {
-	unsigned int p = port_of(port);
+	char dir[sizeof(out->s[0].dir)], why[sizeof(out->why)];
+	unsigned int pn = port_of(port);
 	const char *s = list;
+	bool bad_dir;
 	int err;
 
 	if (!list)
 		return 0;
+	bad_dir = rb_boot_dir_expand(p, dirname, rb_params_get(p, dirname), dir, sizeof(dir),
+				     why, sizeof(why)) != 0;
+	if (bad_dir && !out->why[0])
+		memcpy(out->why, why, sizeof(why));
 	while (*s) {
 		size_t len;
 
 		while (*s == ',' || *s == ' ' || *s == '\t')
 			s++;
 		len = strcspn(s, ", \t");
-		if (len) {
-			err = add_entry(out, proto, s, len, p, dir);
+		if (len && bad_dir) {
+			out->ignored++;
+		} else if (len) {
+			err = add_entry(out, proto, s, len, pn, dir);
 			if (err)
 				return err;
 		}
@@ -163,16 +240,15 @@ int rb_boot_servers_build(struct rb_boot_servers *out, const struct rb_params *p
 	int err;
 
 	memset(out, 0, sizeof(*out));
-	err = add_list(out, RB_PROTO_HTTPS, rb_params_get(p, "TLSSRVR"), rb_params_get(p, "TLSPORT"),
-		       rb_params_get(p, "TLSDIR"));
+	err = add_list(out, p, RB_PROTO_HTTPS, rb_params_get(p, "TLSSRVR"),
+		       rb_params_get(p, "TLSPORT"), "TLSDIR");
 	if (err || https_only)
 		return err;
-	err = add_list(out, RB_PROTO_HTTP, rb_params_get(p, "HTTPSRVR"),
-		       rb_params_get(p, "HTTPPORT"), rb_params_get(p, "HTTPDIR"));
+	err = add_list(out, p, RB_PROTO_HTTP, rb_params_get(p, "HTTPSRVR"),
+		       rb_params_get(p, "HTTPPORT"), "HTTPDIR");
 	if (err)
 		return err;
-	return add_list(out, RB_PROTO_TFTP, rb_params_get(p, "TFTPSRVR"), NULL,
-			rb_params_get(p, "TFTPDIR"));
+	return add_list(out, p, RB_PROTO_TFTP, rb_params_get(p, "TFTPSRVR"), NULL, "TFTPDIR");
 }
 
 bool rb_boot_file_name_ok(const char *name)

@@ -274,6 +274,28 @@ static int substitute(struct rb_script *s, const struct cursor *c, unsigned int 
 	return 0;
 }
 
+/*
+ * The directory parameters keep their $MACADDR, $MODEL4, $SERIALNO as written:
+ * the boot replaces them when it builds its server list, in capital letters as
+ * Avaya's template says for HTTPDIR and TLSDIR (boot_servers.h), which a
+ * replacement here (the MAC in lower case) would contradict.
+ */
+static bool is_dir_param(const char *name, size_t len)
+{
+	return ieq(name, len, "HTTPDIR", 7) || ieq(name, len, "TLSDIR", 6) ||
+	       ieq(name, len, "TFTPDIR", 7);
+}
+
+static int copy_verbatim(struct rb_script *s, const char *b, size_t n, size_t *outlen)
+{
+	if (scratch_reserve(s, n + 1))
+		return -ENOMEM;
+	memcpy(s->scratch, b, n);
+	s->scratch[n] = '\0';
+	*outlen = n;
+	return 0;
+}
+
 static int do_set(struct rb_script *s, struct cursor *c, const struct line *l)
 {
 	const char *p = l->b + 4, *nb, *vb, *ve;
@@ -324,7 +346,10 @@ static int do_set(struct rb_script *s, struct cursor *c, const struct line *l)
 			return 0;
 		}
 	}
-	ret = substitute(s, c, l->no, vb, (size_t)(ve - vb), &vlen);
+	if (is_dir_param(nb, nlen))
+		ret = copy_verbatim(s, vb, (size_t)(ve - vb), &vlen);
+	else
+		ret = substitute(s, c, l->no, vb, (size_t)(ve - vb), &vlen);
 	if (ret)
 		return ret;
 	ret = rb_params_set(s->sets, nb, nlen, s->scratch, vlen, &o);

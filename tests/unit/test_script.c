@@ -480,6 +480,19 @@ static void substitution_in_get_and_set(void **state)
 	assert_string_equal(get("S"), "ab12cd/AB12CD");
 }
 
+/* HTTPDIR, TLSDIR, TFTPDIR keep the text: the boot expands it, MAC in capitals (boot.md). */
+static void directory_parameters_keep_their_variables(void **state)
+{
+	var("MACADDR", "c81fea9b67c0");
+	run("SET HTTPDIR $MACADDR\nSET tlsdir /p/$MODEL4dir\nSET TFTPDIR $SERIALNO\n"
+	    "SET FILE $MACADDR.jpg\n");
+	assert_string_equal(get("HTTPDIR"), "$MACADDR");
+	assert_string_equal(get("TLSDIR"), "/p/$MODEL4dir");
+	assert_string_equal(get("TFTPDIR"), "$SERIALNO");
+	assert_string_equal(get("FILE"), "c81fea9b67c0.jpg");
+	assert_int_equal(S.nwarnings, 0);	/* no "$SERIALNO is unknown" either */
+}
+
 static void substitution_of_unknown_identity_left_as_is(void **state)
 {
 	run("SET M x$MACADDR.y\nSET P $PATH\n");
@@ -703,6 +716,7 @@ int main(void)
 		T(get_line_numbers_restart_per_file),
 		T(get_disabled_without_callback),
 		T(substitution_in_get_and_set),
+		T(directory_parameters_keep_their_variables),
 		T(substitution_of_unknown_identity_left_as_is),
 		T(chain_holds_at_most_8_files),
 		T(chain_never_fetches_a_file_twice),
