@@ -9,6 +9,7 @@
 
 #include "atomicfile.h"
 #include "boot.h"
+#include "hook.h"
 #include "image_sink.h"
 #include "log.h"
 #include "param_rules.h"
@@ -562,18 +563,35 @@ static struct rb_params *script_vars(struct rb_boot *b)
  * guide says a phone retains then (AUTH, AGCHAND, ...: rb_param_retained())
  * stay as the last settings file left them, unless this chain SETs them.
  */
+/* The bytes of a state file, or NULL (missing, unreadable); *len set. */
+static char *read_state(const struct rb_boot *b, const char *name, size_t *len)
+{
+	char path[4096], *buf = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", b->ctx->state_dir, name);
+	if (rb_read_file(path, 64u << 20, &buf, len))
+		return NULL;
+	return buf;
+}
+
 static int boot_apply(struct rb_boot *b)
 {
 	bool no_settings = b->get_failed && b->script.nfiles <= 1;
-	char retained[96] = "";
+	char retained[96] = "", *before, *after;
 	int ph = rb_report_begin(&b->rep, "apply"), err;
-	size_t kept;
+	size_t kept, blen = 0, alen = 0;
 
 	kept = rb_params_clear_kind_except(b->params, RB_ORIGIN_FILE,
 					   no_settings ? rb_param_retained : NULL);
 	err = rb_script_apply(&b->script, b->params, RB_ORIGIN_FILE);
+	before = read_state(b, "params.env", &blen);
 	if (!err)
 		err = rb_params_persist(b->params, b->ctx->state_dir, b->env_group);
+	/* For SETTINGS_HOOK: did what the handset's software reads change? */
+	after = err ? NULL : read_state(b, "params.env", &alen);
+	b->settings_changed = !before || !after || blen != alen || memcmp(before, after, alen);
+	free(before);
+	free(after);
 	if (no_settings)
 		snprintf(retained, sizeof(retained), "; no settings file: %zu value(s) of the "
 			 "last one retained", kept);
@@ -586,6 +604,67 @@ static int boot_apply(struct rb_boot *b)
 		b->fail_phase = "apply";
 	}
 	return err;
+}
+
+/*
+ * SETTINGS_HOOK, once the settings are applied and persisted: HOOK PARAMS_ENV,
+ * with RINGBOOT_EVENT=settings, RINGBOOT_PARAMS_ENV, RINGBOOT_PARAMS,
+ * RINGBOOT_STATE_DIR, RINGBOOT_SETTINGS_CHANGED (1: params.env differs from
+ * what the last boot left) and RINGBOOT_RESTART_DUE (1: exit 3 follows), as
+ * the commit hook gets its RINGBOOT_* (slots.c). Within HOOK_TIMEOUT and what
+ * is left of BOOT_DEADLINE; a hook that fails or is killed fails the boot in
+ * phase settings-hook, after everything was applied.
+ */
+static void boot_settings_hook(struct rb_boot *b)
+{
+	const char *hook = rb_config_get(b->conf, "SETTINGS_HOOK");
+	char envf[4200], parf[4200], dirv[4200], envv[4250], parv[4250], why[128];
+	char ev[] = "RINGBOOT_EVENT=settings", chg[] = "RINGBOOT_SETTINGS_CHANGED=0";
+	char rst[] = "RINGBOOT_RESTART_DUE=0";
+	char *argv[] = { (char *)hook, envf, NULL }, *envp[RB_HOOK_ENV_MAX];
+	double timeout = (double)rb_config_int(b->conf, "HOOK_TIMEOUT"), left = boot_left(b);
+	size_t n;
+	int ph, err;
+
+	if (!hook || !*hook)
+		return;
+	ph = rb_report_begin(&b->rep, "settings-hook");
+	snprintf(envf, sizeof(envf), "%s/params.env", b->ctx->state_dir);
+	snprintf(parf, sizeof(parf), "%s/params", b->ctx->state_dir);
+	snprintf(envv, sizeof(envv), "RINGBOOT_PARAMS_ENV=%s", envf);
+	snprintf(parv, sizeof(parv), "RINGBOOT_PARAMS=%s", parf);
+	snprintf(dirv, sizeof(dirv), "RINGBOOT_STATE_DIR=%s", b->ctx->state_dir);
+	chg[sizeof(chg) - 2] = b->settings_changed ? '1' : '0';
+	rst[sizeof(rst) - 2] = b->restart_due ? '1' : '0';
+	n = rb_hook_env_base(envp, RB_HOOK_ENV_MAX - 7);
+	envp[n++] = ev;
+	envp[n++] = envv;
+	envp[n++] = parv;
+	envp[n++] = dirv;
+	envp[n++] = chg;
+	envp[n++] = rst;
+	envp[n] = NULL;
+	if (left <= 0) {
+		err = -ETIMEDOUT;
+		snprintf(why, sizeof(why), "not run: the boot deadline of %g s passed",
+			 b->o->deadline);
+	} else {
+		bool boot_bound = timeout <= 0 || left < timeout;
+
+		err = rb_hook_run(argv, envp, boot_bound ? left : timeout, why, sizeof(why));
+		if (err == -ETIMEDOUT && boot_bound)
+			snprintf(why + strlen(why), sizeof(why) - strlen(why),
+				 " (at the boot deadline of %g s)", b->o->deadline);
+	}
+	if (err) {
+		b->settings_hook_err = err;
+		snprintf(b->settings_hook_why, sizeof(b->settings_hook_why),
+			 "settings hook '%.300s' failed (%s)", hook, why);
+		rb_report_end(&b->rep, ph, err, 0, "%s", b->settings_hook_why);
+		return;
+	}
+	rb_report_end(&b->rep, ph, 0, 0, "%s %s: settings %s", hook, envf,
+		      b->settings_changed ? "changed" : "unchanged");
 }
 
 static int boot_interpret(struct rb_boot *b, struct rb_sink_mem *m)
@@ -743,6 +822,12 @@ int rb_boot_run(struct rb_boot *b)
 		goto out;
 	}
 	err = boot_apply(b);
+	if (!err) {
+		/* The slots are done with: the hook may run ringboot itself (status,
+		 * mark-good) without waiting for the update lock. */
+		rb_slots_unlock(&b->slots);
+		boot_settings_hook(b);
+	}
 out:
 	snprintf(path, sizeof(path), "%s/timeline.json", b->ctx->state_dir);
 	if (rb_report_save(&b->rep, path))
@@ -765,6 +850,10 @@ out:
 		snprintf(b->why, sizeof(b->why), "%s", b->late_why);
 		b->fail_phase = b->late_phase;
 		err = -ETIMEDOUT;
+	} else if (!err && b->settings_hook_err) {
+		snprintf(b->why, sizeof(b->why), "%s", b->settings_hook_why);
+		b->fail_phase = "settings-hook";
+		err = b->settings_hook_err;
 	}
 	b->failed = err != 0;
 	/*

@@ -99,6 +99,9 @@ struct rb_boot {
 	uint64_t deadline_ns;		/* rb_now_ns() by which the whole boot ends */
 	const char *late_phase;		/* a settings phase the boot deadline cut, or NULL */
 	char late_why[1024];		/* and what it was fetching */
+	bool settings_changed;		/* params.env differs from the last boot's */
+	int settings_hook_err;		/* SETTINGS_HOOK failed, was killed, or not run */
+	char settings_hook_why[512];
 
 	bool failed;			/* a phase failed (exit 1, or 3 when a restart is due) */
 	const char *fail_phase;		/* the phase that failed, or NULL */

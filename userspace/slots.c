@@ -6,24 +6,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <wolfssl/options.h>
 #include <wolfssl/wolfcrypt/sha256.h>
 
 #include "atomicfile.h"
+#include "hook.h"
 #include "log.h"
 #include "slots.h"
-
-extern char **environ;
 
 int rb_slots_fail(struct rb_slots *s, int err, const char *fmt, ...)
 {
@@ -518,10 +515,9 @@ int rb_slots_run_hook(struct rb_slots *s, int slot, const char *event)
 	char ev[64], sl[32], dev[4200], name[200], ver[100], dir[4200];
 	char letter[2] = { rb_slot_letter(slot), '\0' };
 	char *argv[] = { (char *)s->cfg.hook, letter, s->dev[slot], NULL };
-	char *envp[64];
-	size_t n = 0;
-	pid_t pid;
-	int status, err;
+	char *envp[RB_HOOK_ENV_MAX], why[128];
+	size_t n;
+	int err;
 
 	snprintf(ev, sizeof(ev), "RINGBOOT_EVENT=%s", event);
 	snprintf(sl, sizeof(sl), "RINGBOOT_SLOT=%c", rb_slot_letter(slot));
@@ -530,9 +526,7 @@ int rb_slots_run_hook(struct rb_slots *s, int slot, const char *event)
 	snprintf(ver, sizeof(ver), "RINGBOOT_IMAGE_VERSION=%s", si->version);
 	snprintf(dir, sizeof(dir), "RINGBOOT_STATE_DIR=%s", s->dir);
 	/* The hook gets PATH and our variables, not the rest of our environment. */
-	for (char **e = environ; *e && n < 56; e++)
-		if (!strncmp(*e, "PATH=", 5) || !strncmp(*e, "RINGBOOT_TOP=", 13))
-			envp[n++] = *e;
+	n = rb_hook_env_base(envp, RB_HOOK_ENV_MAX - 7);
 	envp[n++] = ev;
 	envp[n++] = sl;
 	envp[n++] = dev;
@@ -540,19 +534,11 @@ int rb_slots_run_hook(struct rb_slots *s, int slot, const char *event)
 	envp[n++] = ver;
 	envp[n++] = dir;
 	envp[n] = NULL;
-	err = posix_spawn(&pid, s->cfg.hook, NULL, NULL, argv, envp);
+	/* Bounded by HOOK_TIMEOUT: a hook that hangs fails, and the event stays owed. */
+	err = rb_hook_run(argv, envp, s->cfg.hook_timeout, why, sizeof(why));
 	if (err)
-		return fail(s, -err, "cannot run commit hook '%s' for slot %c, event %s: %s",
-			    s->cfg.hook, rb_slot_letter(slot), event, strerror(err));
-	while (waitpid(pid, &status, 0) < 0) {
-		if (errno != EINTR)
-			return fail(s, -errno, "waiting for the commit hook: %s", strerror(errno));
-	}
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
-		return fail(s, -ECANCELED, "commit hook '%s' failed (%s %d) for slot %c, event %s",
-			    s->cfg.hook, WIFEXITED(status) ? "exit" : "signal",
-			    WIFEXITED(status) ? WEXITSTATUS(status) : WTERMSIG(status),
-			    rb_slot_letter(slot), event);
+		return fail(s, err, "commit hook '%s' failed (%s) for slot %c, event %s",
+			    s->cfg.hook, why, rb_slot_letter(slot), event);
 	return 0;
 }
 

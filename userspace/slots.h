@@ -87,6 +87,7 @@ struct rb_slots_cfg {
 	const char *state_dir;
 	const char *dev[2];	/* NULL: <state_dir>/slot-a, slot-b */
 	const char *hook;	/* commit hook executable, NULL: none */
+	double hook_timeout;	/* seconds the hook may run; 0: RB_HOOK_TIMEOUT_DEFAULT */
 	unsigned max_tries;	/* 0: RB_SLOTS_DEFAULT_TRIES */
 };
 
@@ -323,7 +324,7 @@ int rb_slot_opt(struct rb_slot_opts *o, int c, const char *arg);
 /*
  * Called after option parsing (--state-dir and --config may follow the
  * verb): reads the configuration file and fills what the command line left
- * unset from IMAGE_KEYS_DIR, SLOT_A, SLOT_B, COMMIT_HOOK, BOOT_TRIES,
+ * unset from IMAGE_KEYS_DIR, SLOT_A, SLOT_B, COMMIT_HOOK, HOOK_TIMEOUT, BOOT_TRIES,
  * IMAGE_READBACK, MODEL, MODEL4, MODEL6 and HWVERS. A missing default
  * configuration file is not an error; a missing --config file is.
  * Returns 0 or -errno (message printed).

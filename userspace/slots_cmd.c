@@ -52,6 +52,7 @@ int rb_slot_opts_finish(struct rb_slot_opts *o, const struct rb_ctx *ctx)
 		o->cfg.dev[1] = rb_config_get(c, "SLOT_B");
 	if (!o->cfg.hook)
 		o->cfg.hook = rb_config_get(c, "COMMIT_HOOK");
+	o->cfg.hook_timeout = (double)rb_config_int(c, "HOOK_TIMEOUT");
 	if (!o->cfg.max_tries)
 		o->cfg.max_tries = (unsigned)rb_config_int(c, "BOOT_TRIES");
 	if (!o->readback_given)
