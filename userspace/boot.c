@@ -763,11 +763,18 @@ static void boot_slots_first(struct rb_boot *b)
 		b->slots_loaded = true;
 }
 
+static const char *names_unchecked(const struct rb_boot *b)
+{
+	return b->o->fetch.tls_no_name_check && !b->o->fetch.tls_name ?
+	       "; TLSSRVRID 0: certificate names not checked" : "";
+}
+
 int rb_boot_run(struct rb_boot *b)
 {
 	struct rb_resolver *dns = NULL;
 	struct rb_sink_mem m;
 	char path[4096];
+	const char *v;
 	int ph, err;
 
 	rb_report_init(&b->rep);
@@ -782,6 +789,17 @@ int rb_boot_run(struct rb_boot *b)
 	/* The event loop, the resolver and the slot record: a phase of its own,
 	 * so the timeline's top-level phases add up to the boot's total. */
 	ph = rb_report_begin(&b->rep, "start");
+	/*
+	 * TLSSRVRID 0 turns the check of the certificate's name off (Avaya: "0
+	 * Identity matching is not performed"); only the owner can (the default
+	 * 1 is the owner's, the network may only raise, a file is never acted
+	 * on). The chain is verified all the same.
+	 */
+	v = rb_params_get_trusted(b->params, "TLSSRVRID");
+	b->o->fetch.tls_no_name_check = v && !strcmp(v, "0");
+	if (b->o->fetch.tls_no_name_check && !b->o->fetch.tls_name)
+		rb_warn("boot: TLSSRVRID 0: HTTPS servers' certificates are verified against "
+			"CA_FILE, but whether they name the server is not checked");
 	/* User-Agent: ringboot, its version, the model and the MAC. */
 	b->o->fetch.model = rb_params_get_trusted(b->params, "MODEL");
 	b->o->fetch.mac = rb_params_get_trusted(b->params, "MACADDR");
@@ -807,10 +825,11 @@ int rb_boot_run(struct rb_boot *b)
 		goto out;
 	}
 	if (b->slots.rec.active >= 0)
-		rb_report_end(&b->rep, ph, 0, 0, "event loop, resolver, slot record: slot %c active",
-			      rb_slot_letter(b->slots.rec.active));
+		rb_report_end(&b->rep, ph, 0, 0, "event loop, resolver, slot record: slot %c active%s",
+			      rb_slot_letter(b->slots.rec.active), names_unchecked(b));
 	else
-		rb_report_end(&b->rep, ph, 0, 0, "event loop, resolver, slot record: no image yet");
+		rb_report_end(&b->rep, ph, 0, 0, "event loop, resolver, slot record: no image yet%s",
+			      names_unchecked(b));
 	err = fetch_script(b, &m);
 	if (err)
 		goto out;

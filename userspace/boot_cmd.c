@@ -32,7 +32,8 @@ static const char usage_text[] =
 	"  --deadline S          the whole boot ends within S seconds (default: BOOT_DEADLINE)\n"
 	"  --file-deadline S     each download of a file within S seconds (default: FILE_DEADLINE)\n"
 	"  --ca FILE             trust anchors for HTTPS (default: CA_FILE)\n"
-	"  --tls-server-id NAME  identity the server certificate must name (default: TLSSRVRID)\n"
+	"  --tls-name NAME       the name the server certificate must carry (default: the URL\n"
+	"                        host; not checked when the owner sets TLSSRVRID 0)\n"
 	"  --tls-prefer chacha20|aes, --connect-timeout S, --first-byte-timeout S,\n"
 	"  --idle-timeout S, --retry-after-max S, --http-retries N: as for `ringboot fetch`\n"
 	"  --keys DIR, --slot-a DEV, --slot-b DEV, --hook PROG, --max-tries N, --model M,\n"
@@ -90,7 +91,7 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct rb_boot_
 		{ "lldp", required_argument, NULL, OPT_LLDP },
 		{ "lldp-wait", required_argument, NULL, OPT_LLDP_WAIT },
 		{ "ca", required_argument, NULL, RB_HTTP_OPT_CA },
-		{ "tls-server-id", required_argument, NULL, RB_HTTP_OPT_TLS_SERVER_ID },
+		{ "tls-name", required_argument, NULL, RB_HTTP_OPT_TLS_NAME },
 		{ "tls-prefer", required_argument, NULL, RB_HTTP_OPT_TLS_PREFER },
 		{ "connect-timeout", required_argument, NULL, RB_HTTP_OPT_CONNECT_TIMEOUT },
 		{ "first-byte-timeout", required_argument, NULL, RB_HTTP_OPT_FIRST_BYTE_TIMEOUT },

@@ -210,6 +210,13 @@ int rb_boot_params(struct rb_boot *b)
 	if (!err && !rb_params_get_trusted(b->params, "MACADDR") && !iface_mac(boot_iface(b), mac) &&
 	    rb_params_set_str(b->params, "MACADDR", mac, RB_ORIGIN_DEFAULT) < 0)
 		err = -ENOMEM;
+	/*
+	 * TLSSRVRID (Avaya: "1 Identity matching is performed (default)"): the
+	 * guide's default is the owner's, so that no DHCP option can lower it
+	 * (param_rules.c) and only the configuration or --var turn it off.
+	 */
+	if (!err && rb_params_set_str(b->params, "TLSSRVRID", "1", RB_ORIGIN_DEFAULT) < 0)
+		err = -ENOMEM;
 	if (!err)
 		err = apply_vars(b);
 	if (err) {

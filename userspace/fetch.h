@@ -76,7 +76,13 @@ struct rb_fetch_opts {
 	double idle_timeout;	/* window with too little progress (stall); 0: 10 */
 	double retry_after_max;	/* longest Retry-After honoured, seconds; 0: 30 */
 	unsigned int http_retries;	/* resumes of a broken/stalled body; 0: 5 */
-	const char *tls_server_id;	/* TLSSRVRID: identity the certificate must name */
+	const char *tls_name;	/* the name the certificate must carry; NULL: the URL host */
+	/*
+	 * TLSSRVRID 0, which only the handset's owner can set (boot.c): the
+	 * certificate's name is not checked unless tls_name is given; the chain
+	 * always is.
+	 */
+	bool tls_no_name_check;
 	int tls_prefer;		/* enum rb_tls_prefer: 0 ChaCha20 first, 1 AES-GCM first */
 	const char *model;	/* User-Agent: phone model; NULL: "unknown" */
 	const char *mac;	/* User-Agent: MAC; NULL: the interface's own */

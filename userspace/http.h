@@ -63,7 +63,7 @@ int rb_http_build_request(char *buf, size_t len, const struct rb_url *u, uint16_
  */
 enum {
 	RB_HTTP_OPT_CA = 0x2000,
-	RB_HTTP_OPT_TLS_SERVER_ID,
+	RB_HTTP_OPT_TLS_NAME,
 	RB_HTTP_OPT_TLS_PREFER,
 	RB_HTTP_OPT_CONNECT_TIMEOUT,
 	RB_HTTP_OPT_FIRST_BYTE_TIMEOUT,
@@ -75,7 +75,7 @@ enum {
 };
 #define RB_HTTP_LONGOPTS                                                               \
 	{ "ca", required_argument, NULL, RB_HTTP_OPT_CA },                             \
-	{ "tls-server-id", required_argument, NULL, RB_HTTP_OPT_TLS_SERVER_ID },       \
+	{ "tls-name", required_argument, NULL, RB_HTTP_OPT_TLS_NAME },                 \
 	{ "tls-prefer", required_argument, NULL, RB_HTTP_OPT_TLS_PREFER },             \
 	{ "connect-timeout", required_argument, NULL, RB_HTTP_OPT_CONNECT_TIMEOUT },   \
 	{ "first-byte-timeout", required_argument, NULL, RB_HTTP_OPT_FIRST_BYTE_TIMEOUT }, \

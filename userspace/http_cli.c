@@ -46,10 +46,10 @@ int rb_http_cli_opt(struct rb_fetch_opts *o, int c, const char *arg)
 	case RB_HTTP_OPT_CA:
 		o->ca_file = arg;
 		return 1;
-	case RB_HTTP_OPT_TLS_SERVER_ID:
+	case RB_HTTP_OPT_TLS_NAME:
 		if (!*arg || strlen(arg) >= RB_URL_HOST_MAX)
 			return -EINVAL;
-		o->tls_server_id = arg;
+		o->tls_name = arg;
 		return 1;
 	case RB_HTTP_OPT_TLS_PREFER:
 		if (!strcmp(arg, "chacha20"))
@@ -91,8 +91,8 @@ void rb_http_cli_usage(FILE *out)
 	fputs("HTTP and HTTPS (http://host[:port]/path, https://...):\n"
 	      "      --ca FILE         trust anchors (PEM) for https; required, verification\n"
 	      "                        is always on\n"
-	      "      --tls-server-id NAME  identity the server certificate must name\n"
-	      "                        (TLSSRVRID; default: the URL host)\n"
+	      "      --tls-name NAME   the name (DNS name or IP address) the server\n"
+	      "                        certificate must carry (default: the URL host)\n"
 	      "      --tls-prefer chacha20|aes  cipher preference (default chacha20)\n"
 	      "      --connect-timeout S     (default 10)\n"
 	      "      --first-byte-timeout S  request sent to complete response head (default 30)\n"

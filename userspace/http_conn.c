@@ -182,15 +182,19 @@ int rb_http_conn_get(struct rb_http_pool *pool, struct rb_fetch *f, const struct
 	c->tls_on = https;
 	rb_op_init(&c->op, io_done);
 	snprintf(c->key, sizeof(c->key), "%s", key);
-	/* TLSSRVRID: the administered server identity replaces the URL host */
+	/* --tls-name replaces the URL host; TLSSRVRID 0 leaves the name unchecked */
 	snprintf(c->identity, sizeof(c->identity), "%s",
-		 f->opts->tls_server_id ? f->opts->tls_server_id : url->host);
+		 f->opts->tls_name ? f->opts->tls_name : url->host);
+	c->any_name = f->opts->tls_no_name_check && !f->opts->tls_name;
 	snprintf(c->sni, sizeof(c->sni), "%s", url->host);
 	/*
 	 * A resumed session skips certificate checks, so a session is offered
-	 * only to a server that must prove the same identity.
+	 * only to a server that must prove the same identity (and one whose name
+	 * was not checked, keyed "*host:port", only to a connection that checks
+	 * none: no host name starts with '*').
 	 */
-	snprintf(c->session_key, sizeof(c->session_key), "%.255s:%u", c->identity, port);
+	snprintf(c->session_key, sizeof(c->session_key), "%s%.255s:%u", c->any_name ? "*" : "",
+		 c->identity, port);
 	hints.ai_family = f->opts->family;
 	snprintf(service, sizeof(service), "%u", port);
 	if (f->opts->resolver) {
@@ -268,8 +272,8 @@ void rb_http_conn_handshake(struct rb_http_conn *c)
 		/* RFC 6066 §3: no SNI for an IP literal */
 		bool literal = inet_pton(AF_INET, c->sni, a4) == 1 || strchr(c->sni, ':');
 
-		ret = rb_tls_init(&c->tls, &c->pool->tls, literal ? NULL : c->sni, c->identity,
-				  c->session_key);
+		ret = rb_tls_init(&c->tls, &c->pool->tls, literal ? NULL : c->sni,
+				  c->any_name ? NULL : c->identity, c->session_key);
 		if (ret) {
 			rb_http_conn_event(c, RB_HTTP_EV_TLS_FAILED, ret);
 			return;

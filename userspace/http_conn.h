@@ -41,6 +41,7 @@ struct rb_http_conn {
 	struct rb_tls tls;
 	char key[RB_URL_HOST_MAX + 24];	/* "scheme://host:port" */
 	char identity[RB_URL_HOST_MAX];	/* what the certificate must name */
+	bool any_name;			/* TLSSRVRID 0 (the owner's): not checked */
 	char sni[RB_URL_HOST_MAX];
 	char session_key[RB_URL_HOST_MAX + 8];	/* identity:port of a resumable session */
 	char peer[80];			/* "address:port" connected to */

@@ -103,6 +103,8 @@ static bool leaf_has_ip(const struct rb_tls *t, WOLFSSL_X509 *leaf)
 /* Does the leaf name the expected identity (RFC 6125: DNS-ID, or an iPAddress SAN)? */
 static bool leaf_names(const struct rb_tls *t, WOLFSSL_X509 *leaf)
 {
+	if (t->any_name)
+		return true;
 	if (t->is_ip)
 		return leaf_has_ip(t, leaf);
 	return wolfSSL_X509_check_host(leaf, t->expect, strlen(t->expect), 0, NULL) ==
@@ -219,6 +221,9 @@ int rb_tls_init(struct rb_tls *t, struct rb_tls_ctx *c, const char *sni, const c
 	WOLFSSL *ssl;
 
 	memset(t, 0, sizeof(*t));
+	t->any_name = !identity;
+	if (!identity)
+		identity = "";
 	if (strlen(identity) >= sizeof(t->expect))
 		return -ENAMETOOLONG;
 	memcpy(t->expect, identity, strlen(identity) + 1);

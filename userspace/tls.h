@@ -51,6 +51,7 @@ struct rb_tls {
 	unsigned char ip[16];
 	size_t ip_len;
 	char expect[RB_TLS_NAME_MAX];	/* identity the leaf certificate must carry */
+	bool any_name;		/* identity NULL: the leaf's name is not checked */
 	int verify_err;		/* wolfSSL error of a refused certificate, 0 if none */
 	int fatal;		/* first fatal wolfSSL error (handshake is not resumable) */
 	bool handshake_done;
@@ -63,8 +64,10 @@ void rb_tls_ctx_free(struct rb_tls_ctx *c);
 
 /*
  * Start a client session: sni is sent as server name (NULL for an IP
- * literal), identity is what the certificate must name (TLSSRVRID, else the
- * URL host). peer ("host:port") selects a saved session to resume.
+ * literal), identity is what the certificate must name (--tls-name, else the
+ * URL host); NULL only when the handset's owner turned the name check off
+ * (TLSSRVRID 0): the chain is verified all the same and a leaf is still
+ * required. peer ("host:port") selects a saved session to resume.
  */
 int rb_tls_init(struct rb_tls *t, struct rb_tls_ctx *c, const char *sni, const char *identity,
 		const char *peer);

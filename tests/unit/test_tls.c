@@ -353,6 +353,34 @@ static void ip_identity(void **state)
 	refused("ca.pem", "127.0.0.2", "does not name '127.0.0.2'");
 }
 
+/*
+ * No name to check (TLSSRVRID 0 of the handset's owner): any name of a
+ * certificate whose chain verifies; never another CA's, never no leaf.
+ */
+static void name_check_off(void **state)
+{
+	struct rb_tls_ctx *c = client_ctx("ca.pem");
+	struct server *s = server_new(NULL);
+	struct rb_tls t;
+
+	assert_int_equal(rb_tls_init(&t, c, "other.test", NULL, "*other.test:443"), 0);
+	assert_int_equal(handshake(&t, s), 0);
+	rb_tls_free(&t);
+	server_free(s, false);
+	s = server_new(NULL);
+	assert_int_equal(rb_tls_init(&t, c, "other.test", NULL, "*other.test:443"), 0);
+	wolfSSL_set_verify(t.ssl, WOLFSSL_VERIFY_PEER, NULL);
+	assert_int_equal(handshake(&t, s), 0);
+	rb_tls_free(&t);
+	server_free(s, false);
+	assert_int_equal(rb_tls_init(&t, c, NULL, NULL, "x:443"), 0);
+	assert_int_equal(rb_tls_verify_peer(&t), -EKEYREJECTED);
+	rb_tls_free(&t);
+	rb_tls_ctx_free(c);
+	refused("rogue.pem", NULL, "not signed by a trusted CA");
+	refused_without_callback("rogue.pem", NULL, "not signed by a trusted CA");
+}
+
 static void no_ca_no_tls(void **state)
 {
 	struct rb_tls_ctx c;
@@ -374,6 +402,7 @@ int main(void)
 		cmocka_unit_test(ip_identity),
 		cmocka_unit_test(identity_without_callback),
 		cmocka_unit_test(no_leaf_refused),
+		cmocka_unit_test(name_check_off),
 		cmocka_unit_test(no_ca_no_tls),
 	};
 

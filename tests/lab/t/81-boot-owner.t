@@ -92,7 +92,9 @@ SET SNTPSRVR 192.0.2.9
 GET $MACADDR.txt
 EOF
 boot --sson "$sson"
-is "$rc/$(exported AGCHAND)/$(exported TLSSRVRID)/$(exported SNTPSRVR)" "0/(unset)/(unset)/192.0.2.9" \
+# (TLSSRVRID stays 1: Avaya's default, in the owner's default layer; the file's layer is gone)
+is "$rc/$(exported AGCHAND)/$(exported TLSSRVRID)/$(grep -c '^TLSSRVRID file ' "$st/params")/$(exported SNTPSRVR)" \
+	"0/(unset)/1/0/192.0.2.9" \
 	"a settings file that arrives replaces everything the last one set (a missing per-MAC file GET by it changes nothing)"
 
 # --- DHCP from the real dnsmasq: option 242 tries to lower what the owner set

@@ -3,12 +3,14 @@
 # Peer verification is always on. Extra nginx servers present certificates
 # made here with the openssl CLI: from another CA, for another name, expired,
 # self-signed, and a good leaf behind an intermediate CA. Each bad one is
-# refused with nothing written; the chain is accepted. The administered
-# server identity (--tls-server-id, TLSSRVRID) replaces the URL host.
+# refused with nothing written; the chain is accepted. --tls-name replaces
+# the URL host as the name to check. A boot's TLSSRVRID (Avaya: 1, the
+# default, the certificate must name the server; 0, not checked): only the
+# handset's owner can set 0, and even then the chain is verified.
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 
-plan 34
+plan 47
 
 lab_setup || bail "lab_setup failed"
 lab_pki || bail "lab_pki failed"
@@ -116,24 +118,24 @@ refused selfsigned 8444 "not signed by a trusted CA"
 # a certificate of the lab CA for another identity: refused by the check after
 # the handshake whatever the verify callback saw (tests/unit/test_tls.c proves
 # that check on its own, without the callback)
-refused cnonly 8446 "does not name '$LAB_TLS_NAME'" --tls-server-id "$LAB_TLS_NAME"
+refused cnonly 8446 "does not name '$LAB_TLS_NAME'" --tls-name "$LAB_TLS_NAME"
 refused dnsonly 8447 "does not name '$S'"
 ok "dnsonly: the same certificate is accepted for its DNS name" \
-	fetch --ca "$LAB_CA" --tls-server-id "$LAB_TLS_NAME" "https://$S:8447/f.bin" -o "$out/dnsname"
+	fetch --ca "$LAB_CA" --tls-name "$LAB_TLS_NAME" "https://$S:8447/f.bin" -o "$out/dnsname"
 ok "wildcard *.ringboot.test names $LAB_TLS_NAME" \
-	fetch --ca "$LAB_CA" --tls-server-id "$LAB_TLS_NAME" "https://$S:8448/f.bin" -o "$out/wild"
-refused wildcard 8448 "does not name 'a.$LAB_TLS_NAME'" --tls-server-id "a.$LAB_TLS_NAME"
+	fetch --ca "$LAB_CA" --tls-name "$LAB_TLS_NAME" "https://$S:8448/f.bin" -o "$out/wild"
+refused wildcard 8448 "does not name 'a.$LAB_TLS_NAME'" --tls-name "a.$LAB_TLS_NAME"
 
 ok "a good chain through an intermediate CA is accepted" \
 	fetch --ca "$LAB_CA" "https://$S:8445/f.bin" -o "$out/chain"
 is "$(sha256sum < "$out/chain" | cut -d' ' -f1)" "$sum" "chain: file intact"
 
-# TLSSRVRID: the administered identity is checked instead of the URL host
-ok "--tls-server-id $LAB_TLS_NAME accepted for a certificate naming it" \
-	fetch --ca "$LAB_CA" --tls-server-id "$LAB_TLS_NAME" "https://$S/f.bin" -o "$out/srvid"
-msg=$(fetch --ca "$LAB_CA" --tls-server-id other.example "https://$S/f.bin" -o "$out/srvid2" 2>&1)
-case $msg in *"does not name 'other.example'"*) pass "--tls-server-id other.example refused" ;;
-	*) fail "--tls-server-id other.example refused"; diag "$msg" ;; esac
+# --tls-name: the administered name is checked instead of the URL host
+ok "--tls-name $LAB_TLS_NAME accepted for a certificate naming it" \
+	fetch --ca "$LAB_CA" --tls-name "$LAB_TLS_NAME" "https://$S/f.bin" -o "$out/srvid"
+msg=$(fetch --ca "$LAB_CA" --tls-name other.example "https://$S/f.bin" -o "$out/srvid2" 2>&1)
+case $msg in *"does not name 'other.example'"*) pass "--tls-name other.example refused" ;;
+	*) fail "--tls-name other.example refused"; diag "$msg" ;; esac
 
 # no trust anchors, no https; and no option exists to turn verification off
 msg=$(fetch "https://$S/f.bin" -o "$out/noca" 2>&1)
@@ -143,5 +145,48 @@ for opt in --insecure -k --no-verify --tls-verify=off; do
 	[ $? -eq 2 ] || { fail "no option '$opt' to disable verification"; continue; }
 	pass "no option '$opt' to disable verification"
 done
+
+# --- TLSSRVRID in a boot, against the lab CA's certificate for another name (:8442)
+# and one from an unknown CA (:8441)
+printf 'SET BOOTED 1\n' > "$LAB_WWW/96x1Supgrade.txt"
+chmod 644 "$LAB_WWW/96x1Supgrade.txt"
+conf=$LAB_DIR/ringboot.conf
+json=$LAB_DIR/boot.json
+boot() { # CONFIG-LINE SSON [ARGS]
+	printf 'SET MODEL4 9608\nSET SIG 2\nSET MACADDR 0a0b0c0d0e0f\nSET CA_FILE %s\nSET RETRY_MAX 1\n%s\n' \
+		"$LAB_CA" "$1" > "$conf"
+	lab_phone "$RINGBOOT_BIN" --json boot --config "$conf" --state-dir "$LAB_DIR/state" \
+		--sson "$2" "${@:3}" > "$json" 2> "$LAB_DIR/boot.err"
+	rc=$?
+}
+field() { lab_json_field "$json" "$1"; }
+boot "" "TLSSRVR=$S"
+grep -q "^RB_TLSSRVRID='1'$" "$LAB_DIR/state/params.env"
+is "$rc/$?" "0/0" "a boot against the lab's certificate: params.env exports the default TLSSRVRID 1"
+boot "" "TLSSRVR=$S,TLSPORT=8442"
+is "$rc/$(field phase)" "1/script" "boot, TLSSRVRID unset (default 1): a certificate for another name is refused"
+case $(field reason) in *"does not name '$S'"*) pass "the reason names the address" ;;
+	*) fail "the reason names the address"; diag "$(field reason)" ;; esac
+boot "" "TLSSRVR=$S,TLSPORT=8442,TLSSRVRID=0"
+is "$rc/$(field phase)" "1/script" "TLSSRVRID=0 from option 242 does not lower the default"
+boot "SET TLSSRVRID 1" "TLSSRVR=$S,TLSPORT=8442,TLSSRVRID=0"
+is "$rc/$(field phase)" "1/script" "TLSSRVRID=0 from option 242 does not lower a configured 1"
+boot "SET TLSSRVRID 0" "TLSSRVR=$S,TLSPORT=8442"
+is "$rc/$(field server)/$(field warnings)" "0/https://$S:8442//0" \
+	"the owner's TLSSRVRID 0: the certificate's name is not checked, the boot succeeds"
+grep -q "TLSSRVRID 0: HTTPS servers' certificates are verified against CA_FILE, but whether they name the server is not checked" "$LAB_DIR/boot.err"
+is "$?" 0 "the boot warns that names are not checked"
+case $(lab_json_phase "$json" start detail) in *"TLSSRVRID 0: certificate names not checked"*) pass "the timeline says so" ;;
+	*) fail "the timeline says so"; diag "$(lab_json_phase "$json" start detail)" ;; esac
+boot "SET TLSSRVRID 0" "TLSSRVR=$S,TLSPORT=8441"
+is "$rc/$(field phase)" "1/script" "the owner's TLSSRVRID 0: a certificate of an unknown CA is still refused"
+case $(field reason) in *"not signed by a trusted CA"*) pass "the chain is always verified" ;;
+	*) fail "the chain is always verified"; diag "$(field reason)" ;; esac
+boot "SET TLSSRVRID 0" "TLSSRVR=$S,TLSPORT=8442,TLSSRVRID=1"
+is "$rc/$(field phase)" "1/script" "option 242 may raise the owner's 0 to 1: the name is checked again"
+boot "" "TLSSRVR=$S,TLSPORT=8442" --var TLSSRVRID=0
+is "$rc" 0 "--var TLSSRVRID=0 (the command line is the owner's) turns the check off too"
+boot "SET TLSSRVRID 0" "TLSSRVR=$S,TLSPORT=8442" --tls-name "$LAB_TLS_NAME"
+is "$rc/$(field phase)" "1/script" "an explicit --tls-name is always checked, TLSSRVRID 0 or not"
 
 done_testing
