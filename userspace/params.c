@@ -100,7 +100,7 @@ bool rb_param_name_valid(const char *name, size_t len)
 		char c = name[i];
 
 		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-		      (c >= '0' && c <= '9') || c == '_'))
+		      (c >= '0' && c <= '9') || c == '_' || (i && (c == '-' || c == '.'))))
 			return false;
 	}
 	return true;

@@ -3,7 +3,8 @@
  * The parameter store: every administered value (HTTPSRVR, APPNAME, SIP_...)
  * with where it came from, and the precedence between sources.
  *
- * Names are upper-cased on entry ([A-Z0-9_], 1..RB_PARAM_NAME_MAX bytes);
+ * Names are upper-cased on entry ([A-Z0-9_], and '-' or '.' after the first
+ * character, 1..RB_PARAM_NAME_MAX bytes);
  * values are kept exactly as given (any bytes but NUL, at most
  * RB_PARAM_VALUE_MAX). A name holds one value per source rank (a "layer"); the
  * effective value is the one of the highest present rank, so a later DHCP
@@ -104,7 +105,11 @@ int rb_origin_rank(enum rb_origin_kind kind);
 
 /*
  * True when name[0..len) is a valid parameter name: 1..RB_PARAM_NAME_MAX bytes
- * of [A-Za-z0-9_]. Avaya names may begin with a digit (3PCC_SERVER_MODE).
+ * of [A-Za-z0-9_.-], the first one of [A-Za-z0-9_]. Avaya's names are
+ * [A-Za-z0-9_] and may begin with a digit (3PCC_SERVER_MODE); settings files
+ * of other provisioning systems write '-' and '.' too (SIP-Transport). No
+ * other byte: '$' starts a variable, '=' and ',' separate option 242's pairs,
+ * '#' starts a comment, blanks separate tokens (docs/script-language.md).
  */
 bool rb_param_name_valid(const char *name, size_t len);
 
@@ -180,6 +185,11 @@ int rb_params_parse(struct rb_params *p, const char *data, size_t len);
  * The shell-sourceable env file for the rest of the handset: one line per
  * name, RB_<NAME>='value' with the effective value single-quoted (a ' becomes
  * '\''), so sourcing it can never run code or set PATH, IFS, LD_PRELOAD...
+ * A shell name cannot hold '-' or '.': they become '_' (SIP-TRANSPORT is
+ * RB_SIP_TRANSPORT, after a comment line naming the parameter). A name whose
+ * variable another parameter also maps to (SIP_TRANSPORT itself, or
+ * SIP.TRANSPORT) is not exported: a comment line says so, and a name without
+ * '-' and '.' always keeps its variable (docs/state.md "Environment file").
  * It holds every parameter, passwords too (PROCPSWD, SCEPPASSWORD, ...), so
  * only root reads it (mode 0600), or root and group (0640, group group;
  * the directory that holds it gets that group and search permission for it,

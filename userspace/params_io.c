@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "atomicfile.h"
+#include "log.h"
 #include "params.h"
 
 #define PARAMS_MAGIC "# ringboot parameters v1"
@@ -238,15 +239,70 @@ int rb_params_load(struct rb_params *p, const char *path)
 	return ret;
 }
 
+/*
+ * The shell variable of a parameter (after RB_): a shell name holds
+ * [A-Za-z0-9_] only, so the '-' and '.' a name may have become '_'. True
+ * when that changed the name.
+ */
+static bool env_name(const char *name, char out[RB_PARAM_NAME_MAX + 1])
+{
+	bool mapped = false;
+	size_t i;
+
+	for (i = 0; name[i] && i < RB_PARAM_NAME_MAX; i++) {
+		mapped |= name[i] == '-' || name[i] == '.';
+		out[i] = name[i] == '-' || name[i] == '.' ? '_' : name[i];
+	}
+	out[i] = '\0';
+	return mapped;
+}
+
+/* How many names of p with '-' or '.' map onto each variable ("1", "2"). */
+static struct rb_params *count_mapped(const struct rb_params *p)
+{
+	struct rb_params *m = rb_params_new();
+	struct rb_param_view v;
+	char var[RB_PARAM_NAME_MAX + 1];
+
+	for (size_t i = 0; m && rb_params_at(p, i, &v); i++) {
+		if (env_name(v.name, var) &&
+		    rb_params_set_str(m, var, rb_params_get(m, var) ? "2" : "1",
+				      RB_ORIGIN_DEFAULT) < 0) {
+			rb_params_free(m);
+			m = NULL;
+		}
+	}
+	return m;
+}
+
 int rb_params_format_env(const struct rb_params *p, FILE *out)
 {
+	struct rb_params *mapped = count_mapped(p);
+	char var[RB_PARAM_NAME_MAX + 1];
 	struct rb_param_view v;
 
+	if (!mapped)
+		return -ENOMEM;
 	fputs("# ringboot parameters (generated; docs/state.md). Source with: . FILE\n", out);
 	for (size_t i = 0; rb_params_at(p, i, &v); i++) {
-		/* The name was validated ([A-Z0-9_]) on entry; the prefix makes it
-		 * a shell identifier that cannot be PATH, IFS, LD_PRELOAD, ... */
-		fprintf(out, RB_ENV_PREFIX "%s='", v.name);
+		/*
+		 * The name was validated ([A-Z0-9_.-]) on entry, '-' and '.'
+		 * become '_'; the prefix makes it a shell identifier that cannot
+		 * be PATH, IFS, LD_PRELOAD, ... A variable two parameters map
+		 * onto is given to neither of the mapped ones: the name as
+		 * written ([A-Z0-9_]) keeps it, the others are refused.
+		 */
+		if (env_name(v.name, var)) {
+			if (rb_params_get(p, var) || strcmp(rb_params_get(mapped, var), "1")) {
+				fprintf(out, "# %s not exported: " RB_ENV_PREFIX "%s stands for "
+					"another parameter too\n", v.name, var);
+				rb_warn("params.env: %s not exported: " RB_ENV_PREFIX "%s stands for "
+					"another parameter too", v.name, var);
+				continue;
+			}
+			fprintf(out, "# " RB_ENV_PREFIX "%s: %s\n", var, v.name);
+		}
+		fprintf(out, RB_ENV_PREFIX "%s='", var);
 		for (size_t k = 0; k < v.value_len; k++) {
 			if (v.value[k] == '\'')
 				fputs("'\\''", out);
@@ -255,6 +311,7 @@ int rb_params_format_env(const struct rb_params *p, FILE *out)
 		}
 		fputs("'\n", out);
 	}
+	rb_params_free(mapped);
 	return ferror(out) ? -EIO : 0;
 }
 

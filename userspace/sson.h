@@ -13,8 +13,8 @@
  * - empty tokens (",,") are skipped; a NUL byte ends the string (some servers
  *   NUL-terminate the option);
  * - a name given twice: the later value wins (as two SETs would);
- * - invalid tokens (a continuation before any pair, an empty or non
- *   [A-Za-z0-9_] name) are skipped and counted, never fatal.
+ * - invalid tokens (a continuation before any pair, an empty name or one
+ *   rb_param_name_valid() refuses) are skipped and counted, never fatal.
  */
 #ifndef RINGBOOT_SSON_H
 #define RINGBOOT_SSON_H

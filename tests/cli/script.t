@@ -24,7 +24,7 @@ case $err in *missing.txt*) pass "the error names the file" ;; *) fail "the erro
 "$rb" sson >/dev/null 2>&1; is $? 2 "sson without STRING: 2"
 
 # --- the JSON shape: exactly one object with the four keys
-printf 'SET A 1\nSET A "two words"\nSET bad-name x\nGOTO NOWHERE\nSET B 1\n' > "$tmp/s.txt"
+printf 'SET A 1\nSET A "two words"\nSET bad$name x\nGOTO NOWHERE\nSET B 1\n' > "$tmp/s.txt"
 out=$("$rb" script --json "$tmp/s.txt"); rc=$?
 is $rc 0 "warnings still exit 0"
 is "$(jq -c 'keys' <<<"$out")" '["appname","files","params","warnings"]' "JSON has files, params, appname, warnings"

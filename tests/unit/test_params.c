@@ -56,11 +56,37 @@ static void names_upper_cased_values_kept(void **state)
 
 static void invalid_names_refused(void **state)
 {
-	assert_int_equal(set("", "x", RB_ORIGIN_DHCP), -EINVAL);
-	assert_int_equal(set("A-B", "x", RB_ORIGIN_DHCP), -EINVAL);
-	assert_int_equal(set("A B", "x", RB_ORIGIN_DHCP), -EINVAL);
+	static const char *const bad[] = {
+		"", "A B", "-A", ".A", "A$B", "A=B", "A,B", "A#B", "A/B", "A\"B", "A:B", "A\tB",
+		"A'B", "\xc3\xa9",
+		"A2345678901234567890123456789012345678901234567890123456789012345",	/* 65 */
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (set(bad[i], "x", RB_ORIGIN_DHCP) != -EINVAL)
+			fail_msg("'%s' accepted", bad[i]);
 	assert_int_equal(set("3PCC_SERVER_MODE", "1", RB_ORIGIN_FILE), 1);
 	assert_int_equal(rb_params_count(P), 1);
+}
+
+/*
+ * Issue: a published 16xx/46xx settings file's SET SIP-Transport UDP was
+ * refused and lost. '-' and '.' after the first character are name bytes.
+ */
+static void names_as_real_files_write_them(void **state)
+{
+	struct rb_param_view v;
+
+	assert_int_equal(set("SIP-Transport", "UDP", RB_ORIGIN_FILE), 1);
+	assert_int_equal(set("voIpProt.SIP.outboundProxy", "192.0.2.5", RB_ORIGIN_FILE), 1);
+	assert_int_equal(set("_X-1.2", "y", RB_ORIGIN_FILE), 1);
+	assert_true(rb_params_at(P, 0, &v));
+	assert_string_equal(v.name, "SIP-TRANSPORT");
+	assert_string_equal(rb_params_get(P, "sip-transport"), "UDP");
+	assert_string_equal(rb_params_get(P, "VOIPPROT.SIP.OUTBOUNDPROXY"), "192.0.2.5");
+	/* another name than SIP_TRANSPORT, which has no value */
+	assert_null(rb_params_get(P, "SIP_TRANSPORT"));
+	assert_int_equal(rb_params_count(P), 3);
 }
 
 static void value_with_nul_refused(void **state)
@@ -298,6 +324,32 @@ static void save_and_load_round_trip(void **state)
 	rb_params_free(q);
 }
 
+/* The new names go through the saved file; a file an older agent wrote still loads. */
+static void names_with_dash_and_dot_saved_and_old_files_load(void **state)
+{
+	static const char old[] = "# ringboot parameters v1\n"
+				  "HTTPSRVR option242 0 - =10.2.248.2\n"
+				  "DISPLAY_NAME file 41 =46xxsettings.txt =Chef%20Telefon\n"
+				  "3PCC_SERVER_MODE config 3 =ringboot.conf =0\n";
+	struct rb_params *q = rb_params_new();
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/params", dir);
+	set("SIP-Transport", "UDP", RB_ORIGIN_FILE);
+	set("voIpProt.SIP.port", "5060", RB_ORIGIN_CONFIG);
+	assert_int_equal(rb_params_save(P, path), 0);
+	assert_int_equal(rb_params_load(q, path), 0);
+	assert_string_equal(rb_params_get(q, "SIP-TRANSPORT"), "UDP");
+	assert_string_equal(rb_params_get(q, "VOIPPROT.SIP.PORT"), "5060");
+	rb_params_free(q);
+	q = rb_params_new();
+	assert_int_equal(rb_params_parse(q, old, sizeof(old) - 1), 0);
+	assert_int_equal(rb_params_count(q), 3);
+	assert_string_equal(rb_params_get(q, "DISPLAY_NAME"), "Chef Telefon");
+	assert_string_equal(rb_params_get(q, "3PCC_SERVER_MODE"), "0");
+	rb_params_free(q);
+}
+
 static void load_refuses_malformed_and_keeps_store(void **state)
 {
 	static const char *const bad[] = {
@@ -307,7 +359,8 @@ static void load_refuses_malformed_and_keeps_store(void **state)
 		"# ringboot parameters v1\nA file x - =x\n",
 		"# ringboot parameters v1\nA file 0 - =%4\n",
 		"# ringboot parameters v1\nA file 0 - =%00\n",
-		"# ringboot parameters v1\nA-B file 0 - =x\n",
+		"# ringboot parameters v1\n-AB file 0 - =x\n",
+		"# ringboot parameters v1\nA$B file 0 - =x\n",
 		"# ringboot parameters v1\nA file 0 - x\n",
 		"# ringboot parameters v1\nA file 0 - =x extra\n",
 	};
@@ -365,6 +418,51 @@ static void env_file_is_safe_to_source(void **state)
 	got = shell_value(envpath, "RB_PATH");
 	assert_string_equal(got, "/nonexistent");
 	free(got);
+}
+
+/*
+ * A shell name holds no '-' or '.': they become '_', after a comment naming
+ * the parameter; a variable that two parameters map onto is refused to the
+ * mapped ones, the name written with '_' keeps it.
+ */
+static void env_names_mapped_collisions_refused(void **state)
+{
+	char envpath[256], *got, *text;
+	size_t len;
+
+	snprintf(envpath, sizeof(envpath), "%s/params.env", dir);
+	set("SIP-Transport", "UDP", RB_ORIGIN_FILE);
+	set("voIpProt.SIP.outboundProxy", "192.0.2.5", RB_ORIGIN_FILE);
+	set("SIP-TLS-PORT", "it's", RB_ORIGIN_FILE);
+	set("A.B", "dotted", RB_ORIGIN_FILE);		/* collides with A_B, which wins */
+	set("A_B", "underscore", RB_ORIGIN_CONFIG);
+	set("C-D", "one", RB_ORIGIN_FILE);		/* collides with C.D: neither */
+	set("C.D", "two", RB_ORIGIN_FILE);
+	assert_int_equal(rb_params_write_env(P, envpath, RB_ENV_NO_GROUP), 0);
+	got = shell_value(envpath, "RB_SIP_TRANSPORT");
+	assert_string_equal(got, "UDP");
+	free(got);
+	got = shell_value(envpath, "RB_VOIPPROT_SIP_OUTBOUNDPROXY");
+	assert_string_equal(got, "192.0.2.5");
+	free(got);
+	got = shell_value(envpath, "RB_SIP_TLS_PORT");
+	assert_string_equal(got, "it's");
+	free(got);
+	got = shell_value(envpath, "RB_A_B");
+	assert_string_equal(got, "underscore");
+	free(got);
+	got = shell_value(envpath, "{RB_C_D-unset}");
+	assert_string_equal(got, "unset");
+	free(got);
+	assert_int_equal(rb_read_file(envpath, 1 << 20, &text, &len), 0);
+	assert_non_null(strstr(text, "# RB_SIP_TRANSPORT: SIP-TRANSPORT\nRB_SIP_TRANSPORT='UDP'\n"));
+	assert_non_null(strstr(text, "# A.B not exported: RB_A_B stands for another parameter too\n"));
+	assert_non_null(strstr(text, "# C-D not exported: RB_C_D stands for another parameter too\n"));
+	assert_non_null(strstr(text, "# C.D not exported: RB_C_D stands for another parameter too\n"));
+	assert_null(strstr(text, "'dotted'"));
+	assert_null(strstr(text, "'one'"));
+	assert_null(strstr(text, "'two'"));
+	free(text);
 }
 
 /* Issue: SET AUTH 1 in the configuration, AUTH=0 in option 242 brought HTTP back. */
@@ -642,6 +740,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(names_upper_cased_values_kept),
 		T(invalid_names_refused),
+		T(names_as_real_files_write_them),
 		T(value_with_nul_refused),
 		T(origin_file_and_line_kept),
 		T(site_specific_option_wins_over_standard),
@@ -668,7 +767,9 @@ int main(void)
 		T(too_many_names_refused),
 		T(save_and_load_round_trip),
 		T(load_refuses_malformed_and_keeps_store),
+		T(names_with_dash_and_dot_saved_and_old_files_load),
 		T(env_file_is_safe_to_source),
+		T(env_names_mapped_collisions_refused),
 		T(views_survive_growth),
 		T(origin_names_round_trip),
 	};

@@ -529,10 +529,23 @@ static void chain_never_fetches_a_file_twice(void **state)
 
 static void invalid_name_is_a_warning(void **state)
 {
-	run("SET BAD-NAME 1\nSET OK 1\n");
-	assert_null(get("BAD-NAME"));
+	run("SET BAD$NAME 1\nSET OK 1\nSET -X 1\nSET A=B 1\n");
+	assert_null(get("BAD$NAME"));
 	assert_string_equal(get("OK"), "1");
 	assert_true(warned("top.txt", 1, "invalid name"));
+	assert_true(warned("top.txt", 3, "invalid name"));
+	assert_true(warned("top.txt", 4, "invalid name"));
+}
+
+/* Issue: SET SIP-Transport UDP of a published 16xx/46xx settings file was lost. */
+static void names_with_dash_and_dot_kept(void **state)
+{
+	run("SET SIP-Transport UDP\nSET voIpProt.SIP.outboundProxy 192.0.2.5\n"
+	    "IF $sip-transport SEQ udp GOTO T\nSET MISSED 1\n# T\n");
+	assert_string_equal(get("SIP-TRANSPORT"), "UDP");
+	assert_string_equal(get("VOIPPROT.SIP.OUTBOUNDPROXY"), "192.0.2.5");
+	assert_null(get("MISSED"));
+	assert_int_equal(S.nwarnings, 0);
 }
 
 static void nul_byte_in_value_is_a_warning(void **state)
@@ -721,6 +734,7 @@ int main(void)
 		T(chain_holds_at_most_8_files),
 		T(chain_never_fetches_a_file_twice),
 		T(invalid_name_is_a_warning),
+		T(names_with_dash_and_dot_kept),
 		T(nul_byte_in_value_is_a_warning),
 		T(long_lines_accepted),
 		T(non_utf8_comment_bytes),
