@@ -163,7 +163,10 @@ static void hung_hook_is_killed(void **state)
 	assert_non_null(pid);
 	child = strtol(pid, &end, 10);
 	assert_true(child > 1 && *end == '\n');
-	/* the background child went with the hook's process group */
+	/* The background child went with the hook's process group: SIGKILL is
+	 * sent when the hook returns, and takes effect a moment later. */
+	for (int i = 0; i < 500 && !not_running((pid_t)child); i++)
+		usleep(10000);
 	assert_true(not_running((pid_t)child));
 }
 
