@@ -33,7 +33,8 @@ static const char usage_text[] =
 	"  --file-deadline S     each download of a file within S seconds (default: FILE_DEADLINE)\n"
 	"  --ca FILE             trust anchors for HTTPS (default: CA_FILE)\n"
 	"  --tls-name NAME       the name the server certificate must carry (default: the URL\n"
-	"                        host; not checked when the owner sets TLSSRVRID 0)\n"
+	"                        host; not checked when the owner sets TLSSRVRID 0;\n"
+	"                        --tls-server-id NAME, its earlier spelling, too)\n"
 	"  --tls-prefer chacha20|aes, --connect-timeout S, --first-byte-timeout S,\n"
 	"  --idle-timeout S, --retry-after-max S, --http-retries N: as for `ringboot fetch`\n"
 	"  --keys DIR, --slot-a DEV, --slot-b DEV, --hook PROG, --max-tries N, --model M,\n"
@@ -92,6 +93,8 @@ static int parse_args(struct rb_ctx *ctx, int argc, char **argv, struct rb_boot_
 		{ "lldp-wait", required_argument, NULL, OPT_LLDP_WAIT },
 		{ "ca", required_argument, NULL, RB_HTTP_OPT_CA },
 		{ "tls-name", required_argument, NULL, RB_HTTP_OPT_TLS_NAME },
+		/* the earlier spelling of --tls-name: existing command lines keep working */
+		{ "tls-server-id", required_argument, NULL, RB_HTTP_OPT_TLS_NAME },
 		{ "tls-prefer", required_argument, NULL, RB_HTTP_OPT_TLS_PREFER },
 		{ "connect-timeout", required_argument, NULL, RB_HTTP_OPT_CONNECT_TIMEOUT },
 		{ "first-byte-timeout", required_argument, NULL, RB_HTTP_OPT_FIRST_BYTE_TIMEOUT },

@@ -76,6 +76,8 @@ enum {
 #define RB_HTTP_LONGOPTS                                                               \
 	{ "ca", required_argument, NULL, RB_HTTP_OPT_CA },                             \
 	{ "tls-name", required_argument, NULL, RB_HTTP_OPT_TLS_NAME },                 \
+	/* the earlier spelling of --tls-name: existing command lines keep working */  \
+	{ "tls-server-id", required_argument, NULL, RB_HTTP_OPT_TLS_NAME },            \
 	{ "tls-prefer", required_argument, NULL, RB_HTTP_OPT_TLS_PREFER },             \
 	{ "connect-timeout", required_argument, NULL, RB_HTTP_OPT_CONNECT_TIMEOUT },   \
 	{ "first-byte-timeout", required_argument, NULL, RB_HTTP_OPT_FIRST_BYTE_TIMEOUT }, \

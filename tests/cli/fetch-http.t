@@ -11,13 +11,13 @@ trap 'rm -rf "$tmp"' EXIT
 
 help=$("$rb" fetch --help)
 is "$?" 0 "fetch --help exits 0"
-for opt in --ca --tls-name --tls-prefer --connect-timeout --first-byte-timeout \
+for opt in --ca --tls-name --tls-server-id --tls-prefer --connect-timeout --first-byte-timeout \
 	--idle-timeout --retry-after-max --http-retries --model --mac; do
 	case $help in *"$opt"*) pass "--help lists $opt" ;; *) fail "--help lists $opt" ;; esac
 done
 
 for bad in "--tls-prefer rc4" "--idle-timeout 0" "--connect-timeout x" "--http-retries -1" \
-	"--mac 00:11:22:33:44" "--model a;b" "--insecure" "-k" "--no-verify" "--tls-server-id x"; do
+	"--mac 00:11:22:33:44" "--model a;b" "--insecure" "-k" "--no-verify"; do
 	# shellcheck disable=SC2086
 	"$rb" fetch $bad http://127.0.0.1/x -o "$tmp/x" > /dev/null 2>&1
 	is "$?" 2 "'$bad' is a usage error"

@@ -10,7 +10,7 @@
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
 
-plan 47
+plan 49
 
 lab_setup || bail "lab_setup failed"
 lab_pki || bail "lab_pki failed"
@@ -136,6 +136,12 @@ ok "--tls-name $LAB_TLS_NAME accepted for a certificate naming it" \
 msg=$(fetch --ca "$LAB_CA" --tls-name other.example "https://$S/f.bin" -o "$out/srvid2" 2>&1)
 case $msg in *"does not name 'other.example'"*) pass "--tls-name other.example refused" ;;
 	*) fail "--tls-name other.example refused"; diag "$msg" ;; esac
+# --tls-server-id, the option's earlier spelling, still works the same way
+ok "--tls-server-id $LAB_TLS_NAME (earlier spelling) accepted for a certificate naming it" \
+	fetch --ca "$LAB_CA" --tls-server-id "$LAB_TLS_NAME" "https://$S/f.bin" -o "$out/srvid3"
+msg=$(fetch --ca "$LAB_CA" --tls-server-id other.example "https://$S/f.bin" -o "$out/srvid4" 2>&1)
+case $msg in *"does not name 'other.example'"*) pass "--tls-server-id other.example refused" ;;
+	*) fail "--tls-server-id other.example refused"; diag "$msg" ;; esac
 
 # no trust anchors, no https; and no option exists to turn verification off
 msg=$(fetch "https://$S/f.bin" -o "$out/noca" 2>&1)
