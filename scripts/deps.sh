@@ -14,9 +14,14 @@
 # there before), are disabled again. Anything else they enabled (dkms, say) and
 # anything enabled before stays as it is.
 #
+# Then wolfSSL is built for this machine from Debian's source package into
+# the cache (scripts/wolfssl-build; instant when it is there already), unless
+# WOLFSSL=system asks for Debian's library alone.
+#
 # RINGBOOT_POLICY_RC_D names the policy file, RINGBOOT_SYSROOT the root whose
 # etc/systemd/system and etc/rc?.d are compared (tests point them elsewhere).
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 
 PKGS=(
 	build-essential pkg-config perl python3 python3-yaml git
@@ -28,6 +33,7 @@ PKGS=(
 	mini-httpd stunnel4 erlang-base erlang-tftp
 	tcpdump lldpd dmsetup e2fsprogs gnuplot-nox dkms procps psmisc xxd jq
 	groff-base man-db bsdextrautils
+	autoconf automake libtool dpkg-dev
 )
 
 # Services (unit or init script names, without .service/.socket/.target) of the
@@ -54,8 +60,18 @@ need_atftp=0
 [ -x "$cache/atftp/usr/sbin/atftpd" ] || need_atftp=1
 command -v atftp >/dev/null || missing+=(atftp)
 
+# wolfSSL for this CPU (autoconf, automake, libtool and dpkg-dev build it).
+wolfssl() {
+	if [ "${WOLFSSL:-cpu}" = system ]; then
+		echo "deps: wolfSSL: Debian's library (WOLFSSL=system)"
+	else
+		"$here/wolfssl-build"
+	fi
+}
+
 if [ ${#missing[@]} -eq 0 ] && [ $need_atftp -eq 0 ]; then
 	echo "deps: all present"
+	wolfssl
 	exit 0
 fi
 
@@ -133,4 +149,8 @@ if [ $need_atftp -ne 0 ]; then
 	rm -rf "$tmp"
 	echo "deps: atftpd unpacked into $cache/atftp"
 fi
+# Packages are in: the policy goes back now, not after the minutes of building.
+restore_policy
+trap - EXIT INT TERM
+wolfssl
 echo "deps: done"

@@ -70,7 +70,9 @@ ln -s ../init.d/owner "$RINGBOOT_SYSROOT/etc/rc2.d/S01owner"
 
 policy=$LAB_DIR/policy-rc.d
 export RINGBOOT_POLICY_RC_D=$policy
-deps() { PATH="$fake:$PATH" "$RINGBOOT_TOP/scripts/deps.sh"; }
+# WOLFSSL=system: the wolfSSL build that follows the packages has its own test
+# (wolfssl-build.t) and needs the real dpkg-query.
+deps() { WOLFSSL=system PATH="$fake:$PATH" "$RINGBOOT_TOP/scripts/deps.sh"; }
 state() { if [ -e "$policy" ]; then printf '%s %s\n' "$(stat -c %a "$policy")" "$(sha256sum < "$policy")"; else echo absent; fi; }
 leftovers() { ls "$policy".ringboot-saved.* 2>/dev/null | wc -l; }
 
@@ -103,7 +105,7 @@ is "$(state)" "$before" "after a failed apt-get the policy is restored"
 # Interrupted while apt-get runs (SIGINT as from ^C, then SIGTERM).
 for sig in INT TERM; do
 	: > "$LAB_DIR/apt.log"
-	( FAKE_APT=hang exec setsid bash -c 'PATH="$0:$PATH" exec "$1"' "$fake" \
+	( WOLFSSL=system FAKE_APT=hang exec setsid bash -c 'PATH="$0:$PATH" exec "$1"' "$fake" \
 		"$RINGBOOT_TOP/scripts/deps.sh" ) > /dev/null 2>&1 &
 	pid=$!
 	for _ in $(seq 100); do grep -q started "$LAB_DIR/apt.log" 2>/dev/null && break; sleep 0.1; done
@@ -115,7 +117,7 @@ done
 
 # Killed outright: ours is left in place; the next run puts the owner's back.
 : > "$LAB_DIR/apt.log"
-( FAKE_APT=hang exec setsid bash -c 'PATH="$0:$PATH" exec "$1"' "$fake" \
+( WOLFSSL=system FAKE_APT=hang exec setsid bash -c 'PATH="$0:$PATH" exec "$1"' "$fake" \
 	"$RINGBOOT_TOP/scripts/deps.sh" ) > /dev/null 2>&1 &
 pid=$!
 for _ in $(seq 100); do grep -q started "$LAB_DIR/apt.log" 2>/dev/null && break; sleep 0.1; done
