@@ -27,13 +27,34 @@ CLANG   ?= clang
 PKG_CONFIG ?= pkg-config
 BUILD   ?= build
 
+# wolfSSL: by default the build `make deps` made for this machine from Debian's
+# own source package (Debian's options plus the CPU's crypto, static, in a cache:
+# scripts/wolfssl-build, docs/packaging.md); WOLFSSL=system links Debian's
+# libwolfssl instead. Only pkg-config's file of the chosen build is looked at
+# (PKG_CONFIG_LIBDIR), so a missing cache never falls back to Debian's silently.
+WOLFSSL ?= cpu
+ifeq ($(WOLFSSL),system)
 PKGS := liburing wolfssl libnl-3.0 libnl-genl-3.0 libnl-route-3.0 libcares
+wolfssl_query =
+else ifeq ($(WOLFSSL),cpu)
+PKGS := liburing libnl-3.0 libnl-genl-3.0 libnl-route-3.0 libcares
+WOLFSSL_DIR = $(eval WOLFSSL_DIR := $(shell scripts/wolfssl-build --print-dir 2>/dev/null))$(WOLFSSL_DIR)
+wolfssl_query = $(if $(shell PKG_CONFIG_LIBDIR=$(WOLFSSL_DIR)/lib/pkgconfig $(PKG_CONFIG) --exists \
+	wolfssl 2>/dev/null && echo yes),$(shell PKG_CONFIG_LIBDIR=$(WOLFSSL_DIR)/lib/pkgconfig \
+	$(PKG_CONFIG) $(1) wolfssl),$(error the wolfSSL built for this machine is missing \
+	($(or $(WOLFSSL_DIR),scripts/wolfssl-build --print-dir failed)); `make deps` (as root) \
+	builds it, WOLFSSL=system uses Debian's: see README.md))
+else
+$(error WOLFSSL=$(WOLFSSL): cpu (the default, built for this machine) or system (Debian's))
+endif
 # pkg-config is asked when a recipe first needs the flags, not when this file is
 # read: `make demo` on a fresh machine reads it before `deps` has installed the
 # libraries. (Each variable replaces itself with its value on first use.) A
 # library still missing then stops the build with the command that installs it.
-pkg_query = $(if $(shell $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && echo yes),$(shell \
-	$(PKG_CONFIG) $(1) $(PKGS)),$(error pkg-config cannot find all of: $(PKGS); \
+# wolfSSL's flags come first: its -I must win over any other that could hold
+# Debian's wolfssl/options.h.
+pkg_query = $(call wolfssl_query,$(1)) $(if $(shell $(PKG_CONFIG) --exists $(PKGS) 2>/dev/null && \
+	echo yes),$(shell $(PKG_CONFIG) $(1) $(PKGS)),$(error pkg-config cannot find all of: $(PKGS); \
 	`make deps` (as root) installs them: see README.md))
 PKG_CFLAGS = $(eval PKG_CFLAGS := $(call pkg_query,--cflags))$(PKG_CFLAGS)
 PKG_LIBS   = $(eval PKG_LIBS := $(call pkg_query,--libs))$(PKG_LIBS)
@@ -76,10 +97,20 @@ SELFTEST_BINS := $(SELFTEST_SRCS:tests/selftests/%.c=$(BUILD)/tests/selftests/%)
 KVER ?= $(shell scripts/kernel-version)
 KDIR ?= /lib/modules/$(KVER)/build
 
-.PHONY: all agent module module-clean deps check check-unit check-asan check-fuzz check-lab \
+.PHONY: FORCE all agent module module-clean deps check check-unit check-asan check-fuzz check-lab \
 	check-vm fuzz fuzz-campaign demo clean tests helpers selftests install
 
 all: agent
+
+# Everything compiled or linked against the libraries is rebuilt when their
+# flags change (WOLFSSL=system after the default, a new wolfSSL build): the
+# options in wolfSSL's headers change the layout of its structures, so objects
+# made against one build must never be linked with another.
+LIB_STAMP := $(BUILD)/libs.flags
+$(LIB_STAMP): FORCE
+	@mkdir -p $(@D)
+	@echo '$(PKG_CFLAGS) $(PKG_LIBS)' | cmp -s - $@ || echo '$(PKG_CFLAGS) $(PKG_LIBS)' > $@
+FORCE:
 
 agent: $(BUILD)/ringboot
 
@@ -92,7 +123,7 @@ $(BUILD)/libringboot.a: $(LIB_OBJS)
 	$(quiet) "  AR      $@"
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(OBJ)/%.o: userspace/%.c $(HDRS) Makefile
+$(OBJ)/%.o: userspace/%.c $(HDRS) Makefile $(LIB_STAMP)
 	@mkdir -p $(@D)
 	$(quiet) "  CC      $@"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
@@ -103,25 +134,25 @@ $(BUILD)/asan/libringboot.a: $(SAN_LIB_OBJS)
 	$(quiet) "  AR      $@"
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(SAN_OBJ)/%.o: userspace/%.c $(HDRS) Makefile
+$(SAN_OBJ)/%.o: userspace/%.c $(HDRS) Makefile $(LIB_STAMP)
 	@mkdir -p $(@D)
 	$(quiet) "  CC      $@"
 	$(Q)$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) -O1 -g $(SAN_FLAGS) -c -o $@ $<
 
 # --- unit tests (cmocka)
-$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libringboot.a $(HDRS)
+$(BUILD)/tests/unit/%: tests/unit/%.c $(BUILD)/libringboot.a $(HDRS) $(LIB_STAMP)
 	@mkdir -p $(@D)
 	$(quiet) "  LD      $@"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/unit -o $@ $< $(BUILD)/libringboot.a -lcmocka $(LDLIBS)
 
-$(BUILD)/asan/tests/unit/%: tests/unit/%.c $(BUILD)/asan/libringboot.a $(HDRS)
+$(BUILD)/asan/tests/unit/%: tests/unit/%.c $(BUILD)/asan/libringboot.a $(HDRS) $(LIB_STAMP)
 	@mkdir -p $(@D)
 	$(quiet) "  LD      $@"
 	$(Q)$(CC) $(CPPFLAGS) -std=gnu11 $(WARN) -O1 -g $(SAN_FLAGS) -Itests/unit -o $@ $< \
 		$(BUILD)/asan/libringboot.a -lcmocka $(LDLIBS)
 
 # --- fuzz targets (libFuzzer needs clang)
-$(FUZZ_OBJ)/%.o: userspace/%.c $(HDRS) Makefile
+$(FUZZ_OBJ)/%.o: userspace/%.c $(HDRS) Makefile $(LIB_STAMP)
 	@mkdir -p $(@D)
 	$(quiet) "  CLANG   $@"
 	$(Q)$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer-no-link,address,undefined -c -o $@ $<
@@ -133,14 +164,14 @@ $(BUILD)/fuzz/libringboot.a: $(FUZZ_LIB_OBJS)
 	$(quiet) "  AR      $@"
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/fuzz/libringboot.a $(HDRS)
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/fuzz/libringboot.a $(HDRS) $(LIB_STAMP)
 	@mkdir -p $(@D)
 	$(quiet) "  LD      $@"
 	$(Q)$(CLANG) $(CPPFLAGS) -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $< \
 		$(BUILD)/fuzz/libringboot.a $(LDLIBS)
 
 # --- test helper programs and selftests (the VM sees the host root, so dynamic linking is fine)
-$(BUILD)/tests/helpers/%: tests/helpers/%.c $(BUILD)/libringboot.a $(HDRS)
+$(BUILD)/tests/helpers/%: tests/helpers/%.c $(BUILD)/libringboot.a $(HDRS) $(LIB_STAMP)
 	@mkdir -p $(@D)
 	$(quiet) "  LD      $@"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libringboot.a $(LDLIBS)
@@ -151,7 +182,7 @@ $(BUILD)/tests/helpers/preload/%.so: tests/helpers/preload/%.c Makefile
 	$(quiet) "  LD      $@"
 	$(Q)$(CC) -D_GNU_SOURCE -std=gnu11 $(WARN) -O2 -g -fPIC -shared -o $@ $< -ldl
 
-$(BUILD)/tests/selftests/%: tests/selftests/%.c $(HDRS) tests/selftests/ktap.h
+$(BUILD)/tests/selftests/%: tests/selftests/%.c $(HDRS) tests/selftests/ktap.h $(LIB_STAMP)
 	@mkdir -p $(@D)
 	$(quiet) "  LD      $@"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/selftests -o $@ $< $(PKG_LIBS) -lm -lpthread
@@ -172,7 +203,7 @@ module-clean:
 # build in a new make that reads this file again (DEPS_DONE=1 tells it deps ran).
 DEPS_SCRIPT ?= scripts/deps.sh
 deps:
-	@[ -n "$(DEPS_DONE)" ] || $(DEPS_SCRIPT)
+	@[ -n "$(DEPS_DONE)" ] || WOLFSSL=$(WOLFSSL) $(DEPS_SCRIPT)
 
 # --- test suites
 check-unit: deps $(UNIT_BINS) $(PRELOAD_LIBS) $(BUILD)/ringboot
