@@ -147,17 +147,30 @@ static int fetch_mem(struct rb_boot *b, const struct rb_boot_server *s, const ch
 	}
 }
 
-/* URL, path, TLS version, and the attempt that delivered when not the first. */
+/* " TLS13-AES128-GCM-SHA256 (prefer aes: AES-NI)": what was negotiated and why it led. */
+static void tls_cipher_detail(const struct rb_fetch_result *res, char *out, size_t len)
+{
+	const struct rb_fetch_kv *cipher = rb_fetch_get(res, "tls_cipher");
+	const struct rb_fetch_kv *prefer = rb_fetch_get(res, "tls_prefer");
+	const struct rb_fetch_kv *why = rb_fetch_get(res, "tls_prefer_reason");
+
+	out[0] = '\0';
+	if (cipher && prefer && why)
+		snprintf(out, len, " %s (prefer %s: %s)", cipher->str, prefer->str, why->str);
+}
+
+/* URL, path, TLS version and cipher, and the attempt that delivered when not the first. */
 static void result_detail(const struct rb_boot *b, const struct rb_fetch_result *res, char *out,
 			  size_t len)
 {
 	const struct rb_fetch_kv *tls = rb_fetch_get(res, "tls_version");
-	char tries[32] = "";
+	char tries[32] = "", cipher[224];
 
 	if (b->tries > 1)
 		snprintf(tries, sizeof(tries), ", attempt %u", b->tries);
-	snprintf(out, len, "%s %s%s%s%s%s", res->url, res->path ? res->path : "",
-		 res->path ? " path" : "", tls ? ", " : "", tls ? tls->str : "", tries);
+	tls_cipher_detail(res, cipher, sizeof(cipher));
+	snprintf(out, len, "%s %s%s%s%s%s%s", res->url, res->path ? res->path : "",
+		 res->path ? " path" : "", tls ? ", " : "", tls ? tls->str : "", cipher, tries);
 }
 
 /* Step 2: the upgrade script from the first server that delivers it. */

@@ -35,7 +35,7 @@ static const char usage_text[] =
 	"  --tls-name NAME       the name the server certificate must carry (default: the URL\n"
 	"                        host; not checked when the owner sets TLSSRVRID 0;\n"
 	"                        --tls-server-id NAME, its earlier spelling, too)\n"
-	"  --tls-prefer chacha20|aes, --connect-timeout S, --first-byte-timeout S,\n"
+	"  --tls-prefer auto|chacha20|aes, --connect-timeout S, --first-byte-timeout S,\n"
 	"  --idle-timeout S, --retry-after-max S, --http-retries N: as for `ringboot fetch`\n"
 	"  --keys DIR, --slot-a DEV, --slot-b DEV, --hook PROG, --max-tries N, --model M,\n"
 	"  --hw H, --read-back, --insecure-unsigned, --allow-downgrade: as for\n"

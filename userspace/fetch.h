@@ -83,7 +83,7 @@ struct rb_fetch_opts {
 	 * always is.
 	 */
 	bool tls_no_name_check;
-	int tls_prefer;		/* enum rb_tls_prefer: 0 ChaCha20 first, 1 AES-GCM first */
+	int tls_prefer;		/* enum rb_tls_prefer: 0 by the hardware, 1 ChaCha20, 2 AES-GCM first */
 	const char *model;	/* User-Agent: phone model; NULL: "unknown" */
 	const char *mac;	/* User-Agent: MAC; NULL: the interface's own */
 	/* Names through the lease's DNS servers (resolve.h); NULL: the system resolver */
@@ -91,7 +91,7 @@ struct rb_fetch_opts {
 };
 
 /* One negotiated option or transport detail, printed under "options". */
-#define RB_FETCH_MAX_OPTS 12
+#define RB_FETCH_MAX_OPTS 16
 struct rb_fetch_kv {
 	const char *key;	/* static string */
 	bool is_str;

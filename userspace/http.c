@@ -163,6 +163,15 @@ static void timer_fired(struct rb_loop *loop, struct rb_timer *t)
 
 /* ---- connection events (http_conn.c calls these) ---- */
 
+/* Which AEAD was offered first, and why: the negotiated tls_cipher follows it. */
+static void tls_prefer_result(struct rb_http_xfer *x)
+{
+	const struct rb_tls_choice *ch = &x->pool->tls.choice;
+
+	rb_fetch_set_str(&x->f->res, "tls_prefer", rb_tls_prefer_name(ch->prefer));
+	rb_fetch_set_str(&x->f->res, "tls_prefer_reason", ch->reason);
+}
+
 static const char *timeout_what(struct rb_http_xfer *x)
 {
 	switch (x->st) {
@@ -224,6 +233,7 @@ void rb_http_conn_event(struct rb_http_conn *c, int ev, int err)
 		rb_fetch_set_str(&x->f->res, "tls_version", rb_tls_version(&c->tls));
 		rb_fetch_set_str(&x->f->res, "tls_cipher", rb_tls_cipher(&c->tls));
 		rb_fetch_set_num(&x->f->res, "tls_resumed", rb_tls_resumed(&c->tls));
+		tls_prefer_result(x);
 		rb_http_request_start(x);
 		return;
 	case RB_HTTP_EV_SENT:
@@ -312,6 +322,7 @@ void rb_http_request_start(struct rb_http_xfer *x)
 		if (x->https) {
 			rb_fetch_set_str(&x->f->res, "tls_version", rb_tls_version(&x->conn->tls));
 			rb_fetch_set_str(&x->f->res, "tls_cipher", rb_tls_cipher(&x->conn->tls));
+			tls_prefer_result(x);
 		}
 	}
 	/* resume where the sink is (RFC 9110 §14.2, §13.1.5) */

@@ -51,14 +51,14 @@ int rb_http_cli_opt(struct rb_fetch_opts *o, int c, const char *arg)
 			return -EINVAL;
 		o->tls_name = arg;
 		return 1;
-	case RB_HTTP_OPT_TLS_PREFER:
-		if (!strcmp(arg, "chacha20"))
-			o->tls_prefer = RB_TLS_PREFER_CHACHA;
-		else if (!strcmp(arg, "aes"))
-			o->tls_prefer = RB_TLS_PREFER_AES;
-		else
+	case RB_HTTP_OPT_TLS_PREFER: {
+		enum rb_tls_prefer p;
+
+		if (rb_tls_prefer_parse(arg, &p))
 			return -EINVAL;
+		o->tls_prefer = p;
 		return 1;
+	}
 	case RB_HTTP_OPT_CONNECT_TIMEOUT:
 		return secs(arg, &o->connect_timeout) ?: 1;
 	case RB_HTTP_OPT_FIRST_BYTE_TIMEOUT:
@@ -94,7 +94,8 @@ void rb_http_cli_usage(FILE *out)
 	      "      --tls-name NAME   the name (DNS name or IP address) the server\n"
 	      "                        certificate must carry (default: the URL host;\n"
 	      "                        --tls-server-id NAME, its earlier spelling, too)\n"
-	      "      --tls-prefer chacha20|aes  cipher preference (default chacha20)\n"
+	      "      --tls-prefer auto|chacha20|aes  which AEAD is offered first (default\n"
+	      "                        auto: AES-GCM where wolfSSL runs it in hardware here)\n"
 	      "      --connect-timeout S     (default 10)\n"
 	      "      --first-byte-timeout S  request sent to complete response head (default 30)\n"
 	      "      --idle-timeout S  a window with under 512 bytes of progress is a stall\n"

@@ -140,8 +140,7 @@ static int tls_setup(struct rb_http_pool *pool, struct rb_fetch *f, char *err, s
 
 	if (pool->tls_ready)
 		return 0;
-	ret = rb_tls_ctx_init(&pool->tls, f->opts->ca_file, f->opts->tls_prefer == 1 ?
-			      RB_TLS_PREFER_AES : RB_TLS_PREFER_CHACHA, err, errlen);
+	ret = rb_tls_ctx_init(&pool->tls, f->opts->ca_file, f->opts->tls_prefer, err, errlen);
 	if (!ret)
 		pool->tls_ready = true;
 	return ret;

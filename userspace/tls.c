@@ -30,9 +30,9 @@
 #endif
 
 /*
- * TLS 1.3 suites first, then TLS 1.2 ECDHE AEAD suites. ChaCha20-Poly1305
- * leads because Debian's wolfSSL is built without AES-NI (measured in
- * docs/benchmarks.md); nginx honours the client's order by default.
+ * TLS 1.3 suites first, then TLS 1.2 ECDHE AEAD suites; which AEAD leads is
+ * the cipher preference (tls_prefer.c). nginx honours the client's order by
+ * default.
  */
 static const char ciphers_chacha[] =
 	"TLS13-CHACHA20-POLY1305-SHA256:TLS13-AES128-GCM-SHA256:TLS13-AES256-GCM-SHA384:"
@@ -164,6 +164,13 @@ int rb_tls_verify_peer(struct rb_tls *t)
 	return 0;
 }
 
+/* The suites in the order the preference asks for; remembers the choice. */
+static const char *cipher_list(struct rb_tls_ctx *c, enum rb_tls_prefer asked)
+{
+	rb_tls_prefer_choose(asked, &c->choice);
+	return c->choice.prefer == RB_TLS_PREFER_AES ? ciphers_aes : ciphers_chacha;
+}
+
 int rb_tls_ctx_init(struct rb_tls_ctx *c, const char *ca_file, enum rb_tls_prefer prefer,
 		    char *err, size_t errlen)
 {
@@ -186,7 +193,7 @@ int rb_tls_ctx_init(struct rb_tls_ctx *c, const char *ca_file, enum rb_tls_prefe
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	list = prefer == RB_TLS_PREFER_AES ? ciphers_aes : ciphers_chacha;
+	list = cipher_list(c, prefer);
 	if (wolfSSL_CTX_SetMinVersion(ctx, WOLFSSL_TLSV1_2) != WOLFSSL_SUCCESS ||
 	    wolfSSL_CTX_set_cipher_list(ctx, list) != WOLFSSL_SUCCESS) {
 		snprintf(err, errlen, "wolfSSL refused the protocol or cipher settings");

@@ -27,15 +27,32 @@ enum rb_tls_limits {
 /* verify_err of a handshake that completed without a peer certificate */
 #define RB_TLS_NO_LEAF (-100000)
 
-/* Cipher preference (docs/benchmarks.md: no AES-NI in Debian's wolfSSL). */
+/*
+ * Which AEAD suites come first in the ClientHello (tls_prefer.c). AUTO, the
+ * default: AES-GCM where this wolfSSL runs it in hardware on this CPU,
+ * ChaCha20-Poly1305 elsewhere (docs/benchmarks.md).
+ */
 enum rb_tls_prefer {
-	RB_TLS_PREFER_CHACHA = 0,
+	RB_TLS_PREFER_AUTO = 0,
+	RB_TLS_PREFER_CHACHA,
 	RB_TLS_PREFER_AES,
 };
+
+/* What AUTO (or the option) came to, and why, for the reports. */
+struct rb_tls_choice {
+	enum rb_tls_prefer prefer;	/* CHACHA or AES */
+	const char *reason;		/* "AES-NI", "no AES-NI on this CPU", "--tls-prefer", ... */
+};
+
+void rb_tls_prefer_choose(enum rb_tls_prefer asked, struct rb_tls_choice *out);
+/* The option's words: "auto", "chacha20", "aes". parse: 0 or -EINVAL. */
+const char *rb_tls_prefer_name(enum rb_tls_prefer p);
+int rb_tls_prefer_parse(const char *s, enum rb_tls_prefer *p);
 
 /* Shared by the boot's connections: trust anchors and the resumable session. */
 struct rb_tls_ctx {
 	void *ctx;		/* WOLFSSL_CTX */
+	struct rb_tls_choice choice;	/* the cipher preference it offers */
 	void *session;		/* WOLFSSL_SESSION of the last connection, for resumption */
 	char session_peer[RB_TLS_NAME_MAX + 8];	/* identity:port it belongs to */
 };

@@ -2,13 +2,16 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # HTTPS downloads from the lab's nginx: 0 B, 1 B, 1 MiB and a random size by
 # SHA-256 over IPv4 and IPv6 and by host name (SNI); keep-alive over TLS;
-# TLS 1.3 preferred with ChaCha20-Poly1305 first, TLS 1.2 when that is all the
-# server has; the session resumed on the second connection (nginx's
-# $ssl_session_reused and the result's tls_resumed).
+# TLS 1.3 preferred, with AES-GCM first where wolfSSL runs it in hardware on
+# this CPU and ChaCha20-Poly1305 first elsewhere, --tls-prefer overriding
+# either way; TLS 1.2 when that is all the server has; the session resumed on
+# the second connection (nginx's $ssl_session_reused and the result's
+# tls_resumed).
 . "$RINGBOOT_TOP/tests/lib/tap.sh"
 . "$RINGBOOT_TOP/tests/lab/lib.sh"
+. "$RINGBOOT_TOP/tests/lib/tls-prefer.sh"
 
-plan 24
+plan 28
 
 # /close/ answers with "Connection: close": each file there needs a new connection
 LAB_NGINX_EXTRA="location /close/ { keepalive_timeout 0; }
@@ -44,12 +47,22 @@ done
 is "$(tail -n +$((n0 + 1)) "$LAB_NGINX_LOG" | awk '{print $1}' | sort -u | wc -l)" 1 \
 	"the four HTTPS requests shared one connection (one handshake)"
 case $json in *'"tls_version": "TLSv1.3"'*) pass "TLS 1.3 negotiated" ;; *) fail "TLS 1.3 negotiated"; diag "$json" ;; esac
-case $json in *'"tls_cipher": "TLS13-CHACHA20-POLY1305-SHA256"'*) pass "ChaCha20-Poly1305 preferred" ;;
-	*) fail "ChaCha20-Poly1305 preferred"; diag "$json" ;; esac
+read -r want why <<< "$(expected_tls_prefer "$RINGBOOT_BIN")"
+case $json in *"\"tls_prefer\": \"$want\""*"\"tls_prefer_reason\": \"$why\""*)
+	pass "by default $want is preferred ($why), and reported so" ;;
+	*) fail "by default $want is preferred ($why), and reported so"; diag "$json" ;; esac
+case $json in *"\"tls_cipher\": \"$(tls13_suite "$want")\""*) pass "... and negotiated: $(tls13_suite "$want")" ;;
+	*) fail "... and negotiated: $(tls13_suite "$want")"; diag "$json" ;; esac
 
 json=$(fetch --json --tls-prefer aes "https://$S/one.bin" -o "$out/aes" 2>&1)
 case $json in *'"tls_cipher": "TLS13-AES128-GCM-SHA256"'*) pass "--tls-prefer aes picks AES-128-GCM" ;;
 	*) fail "--tls-prefer aes picks AES-128-GCM"; diag "$json" ;; esac
+case $json in *'"tls_prefer": "aes"'*'"tls_prefer_reason": "--tls-prefer"'*) pass "... reported as the option's choice" ;;
+	*) fail "... reported as the option's choice"; diag "$json" ;; esac
+json=$(fetch --json --tls-prefer chacha20 "https://$S/one.bin" -o "$out/chacha" 2>&1)
+case $json in *'"tls_cipher": "TLS13-CHACHA20-POLY1305-SHA256"'*) pass "--tls-prefer chacha20 picks ChaCha20-Poly1305" ;;
+	*) fail "--tls-prefer chacha20 picks ChaCha20-Poly1305"; diag "$json" ;; esac
+nok "--tls-prefer with another word is a usage error" fetch --tls-prefer des "https://$S/one.bin" -o "$out/x"
 
 ok "HTTPS over IPv6" fetch "https://[$LAB_SRV_IP6]/mib.bin" -o "$out/mib6"
 is "$(got "$out/mib6")" "${sum[mib.bin]}" "HTTPS/IPv6 1 MiB intact"
