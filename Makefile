@@ -98,7 +98,7 @@ KVER ?= $(shell scripts/kernel-version)
 KDIR ?= /lib/modules/$(KVER)/build
 
 .PHONY: FORCE all agent module module-clean deps check check-unit check-asan check-fuzz check-lab \
-	check-vm fuzz fuzz-campaign demo clean tests helpers selftests install
+	check-vm fuzz fuzz-campaign demo clean tests helpers selftests install bench-tools
 
 all: agent
 
@@ -186,6 +186,19 @@ $(BUILD)/tests/selftests/%: tests/selftests/%.c $(HDRS) tests/selftests/ktap.h $
 	@mkdir -p $(@D)
 	$(quiet) "  LD      $@"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Itests/selftests -o $@ $< $(PKG_LIBS) -lm -lpthread
+
+# --- benchmark programs (bench/*.c, bench/*/*.c), against the same wolfSSL as the agent
+BENCH_SRCS := $(wildcard bench/*.c bench/image/*.c)
+BENCH_BINS := $(addprefix $(BUILD)/bench/,$(notdir $(BENCH_SRCS:.c=)))
+$(BUILD)/bench/%: bench/%.c $(LIB_STAMP)
+	@mkdir -p $(@D)
+	$(quiet) "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDLIBS)
+$(BUILD)/bench/%: bench/image/%.c $(LIB_STAMP)
+	@mkdir -p $(@D)
+	$(quiet) "  LD      $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LDLIBS)
+bench-tools: $(BENCH_BINS)
 
 tests: $(UNIT_BINS) $(HELPER_BINS) $(PRELOAD_LIBS) $(SELFTEST_BINS) $(BUILD)/ringboot
 helpers: $(HELPER_BINS) $(PRELOAD_LIBS)

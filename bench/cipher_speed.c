@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * Bulk AEAD speed of the wolfSSL the agent links (Debian's build): the two
+ * Bulk AEAD speed of the wolfSSL the agent links (make bench-tools): the two
  * TLS 1.3 record ciphers ringboot can prefer, on 16 KiB records (the TLS
- * maximum). Prints MB/s per cipher. Built and run by bench/http-ciphers.
+ * maximum). Prints MB/s per cipher. Built by `make bench-tools`, run by
+ * bench/http-ciphers.
  */
 #include <stdio.h>
 #include <string.h>
